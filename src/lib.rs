@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod generated;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
