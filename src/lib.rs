@@ -2,7 +2,24 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod generated;
+mod base_url;
+mod client;
+mod credentials;
+mod error;
+mod hooks;
+mod images;
+mod path_param;
+mod response_body;
+mod retry_after;
 
+pub mod generated;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+
+pub use base_url::DEFAULT_BASE_URL;
+pub use client::{Client, ClientBuilder, BASE_URL_ENV, USER_AGENT};
+pub use credentials::{Credentials, TOKEN_ENV};
+pub use error::{Error, ErrorKind};
+pub use images::{Deletion, Images};
+pub use path_param::MAX_PATH_PARAM_BYTES;
+pub use response_body::ERROR_BODY_LIMIT;

@@ -1,0 +1,21 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use onetsolutions::{Client, Credentials};
+
+/// A token that tests search logs and errors for.
+pub const TOKEN: &str = "sk-onetsolutions-test-secret-7f3a9c";
+
+/// The path of one image under the documented route.
+pub fn image_path(organization: &str, project: &str, encoded_id: &str) -> String {
+    format!("/v1/organizations/{organization}/projects/{project}/compute/images/{encoded_id}")
+}
+
+/// A client for `base_url` with the test token.
+pub fn client(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .credentials(Credentials::new(TOKEN).unwrap())
+        .build()
+        .unwrap()
+}
