@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod base_url;
+mod bulk;
 mod client;
 mod credentials;
 mod error;
@@ -17,6 +18,7 @@ pub mod generated;
 pub mod sandbox;
 
 pub use base_url::DEFAULT_BASE_URL;
+pub use bulk::{BulkOptions, BulkOutcome};
 pub use client::{Client, ClientBuilder, BASE_URL_ENV, USER_AGENT};
 pub use credentials::{Credentials, TOKEN_ENV};
 pub use error::{Error, ErrorKind};
