@@ -11,6 +11,8 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::generated;
 use crate::images::Images;
+use crate::rate_limit::{Limiter, RateLimit};
+use crate::retry::RetryPolicy;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("onetsolutions-rust/", env!("CARGO_PKG_VERSION"));
@@ -33,6 +35,8 @@ struct Shared {
     generated: generated::Client,
     base_url: String,
     credentials_are_api_key: bool,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
 }
 
 impl Client {
@@ -57,6 +61,18 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
+
+    /// The retry policy every call follows.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    /// Waits for the client-side rate limiter, shared by all clones.
+    pub(crate) async fn wait_for_rate_limit(&self) {
+        if let Some(limiter) = &self.shared.limiter {
+            limiter.acquire().await;
+        }
+    }
 }
 
 impl fmt::Debug for Client {
@@ -69,6 +85,8 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("credentials", &kind)
+            .field("retry", &self.shared.retry)
+            .field("rate_limited", &self.shared.limiter.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -82,6 +100,8 @@ pub struct ClientBuilder {
     allow_http: bool,
     connect_timeout: Duration,
     timeout: Duration,
+    retry: RetryPolicy,
+    rate_limit: RateLimit,
 }
 
 impl Default for ClientBuilder {
@@ -92,6 +112,8 @@ impl Default for ClientBuilder {
             allow_http: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::standard(),
+            rate_limit: RateLimit::documented(),
         }
     }
 }
@@ -140,6 +162,20 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how failed calls are retried. Default:
+    /// [`RetryPolicy::standard`]; [`RetryPolicy::disabled`] turns it off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The request rate the client keeps under, across all its clones.
+    /// Default: [`RateLimit::documented`], 100 a second and 1000 a minute.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -179,6 +215,8 @@ impl ClientBuilder {
                 generated: generated::Client::new_with_client(&base_url, http),
                 base_url,
                 credentials_are_api_key: credentials.is_api_key(),
+                retry: self.retry,
+                limiter: Limiter::new(self.rate_limit),
             }),
         })
     }
