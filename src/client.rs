@@ -34,7 +34,7 @@ pub struct Client {
 struct Shared {
     generated: generated::Client,
     base_url: String,
-    credentials_are_api_key: bool,
+    credentials: Credentials,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
 }
@@ -67,6 +67,11 @@ impl Client {
         &self.shared.retry
     }
 
+    /// Removes the token from text a server sent back, should it echo it.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        error.redact(self.shared.credentials.secret())
+    }
+
     /// Waits for the client-side rate limiter, shared by all clones.
     pub(crate) async fn wait_for_rate_limit(&self) {
         if let Some(limiter) = &self.shared.limiter {
@@ -77,14 +82,9 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.shared.credentials_are_api_key {
-            "api key"
-        } else {
-            "jwt"
-        };
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
-            .field("credentials", &kind)
+            .field("credentials", &self.shared.credentials)
             .field("retry", &self.shared.retry)
             .field("rate_limited", &self.shared.limiter.is_some())
             .finish_non_exhaustive()
@@ -214,7 +214,7 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 generated: generated::Client::new_with_client(&base_url, http),
                 base_url,
-                credentials_are_api_key: credentials.is_api_key(),
+                credentials,
                 retry: self.retry,
                 limiter: Limiter::new(self.rate_limit),
             }),

@@ -178,6 +178,16 @@ impl Error {
         error
     }
 
+    /// Replaces `secret` wherever the server's message repeats it.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        if let Some(message) = &mut self.inner.message {
+            if message.contains(secret) {
+                *message = message.replace(secret, "<redacted>");
+            }
+        }
+        self
+    }
+
     /// Records how many attempts the call made before giving up.
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;

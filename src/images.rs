@@ -176,7 +176,7 @@ impl Images {
             .send();
         let (result, body) = capture_error_body(call).instrument(span.clone()).await;
 
-        let outcome = classify(result, body.as_ref());
+        let outcome = classify(result, body.as_ref()).map_err(|e| self.client.redact(e));
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok(status) => {
