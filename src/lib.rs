@@ -14,6 +14,8 @@ mod response_body;
 mod retry_after;
 
 pub mod generated;
+#[cfg(feature = "httpmock")]
+pub mod mock;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
