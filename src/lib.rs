@@ -16,6 +16,8 @@ mod retry;
 mod retry_after;
 
 pub mod generated;
+#[cfg(feature = "httpmock")]
+pub mod mock;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
