@@ -6,3 +6,6 @@ pub mod generated;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+
+#[cfg(feature = "schema")]
+pub mod schema;
