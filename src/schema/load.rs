@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command;
 
 use openapiv3::OpenAPI;
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{ErrorKind, SchemaError};
@@ -131,8 +130,8 @@ impl Schema {
 
         // Look at the version first: a Swagger 2 or OpenAPI 3.1 document
         // deserves that explanation rather than a field-by-field complaint.
-        let probe: Probe = deserialize(format, body).map_err(|e| invalid(ErrorKind::Parse, e))?;
-        check_version(&probe).map_err(|e| invalid(ErrorKind::Invalid, e))?;
+        let version = probe_version(format, body).map_err(|e| invalid(ErrorKind::Parse, e))?;
+        check_version(version).map_err(|e| invalid(ErrorKind::Invalid, e))?;
 
         let spec: OpenAPI = deserialize(format, body).map_err(|e| {
             invalid(
@@ -223,26 +222,60 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex
 }
 
-/// Just enough of a document to tell which specification it follows.
-#[derive(Deserialize)]
-struct Probe {
-    openapi: Option<serde_json::Value>,
-    swagger: Option<serde_json::Value>,
+/// What a document says about its specification: its `openapi` field, or
+/// that it has a `swagger` field instead.
+enum Version {
+    OpenApi(Value),
+    Swagger,
+    Missing,
+}
+
+/// Reads the document loosely, to tell a syntax error from a wrong shape and
+/// to find which specification it follows.
+fn probe_version(format: Format, text: &str) -> Result<Version, String> {
+    let not_a_mapping = "not an openapi document: the top level is not a mapping";
+    match format {
+        Format::Json => {
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| format!("not valid json: {e}"))?;
+            let map = value.as_object().ok_or(not_a_mapping)?;
+            Ok(match (map.get("openapi"), map.get("swagger")) {
+                (Some(v), _) => Version::OpenApi(v.clone()),
+                (None, Some(_)) => Version::Swagger,
+                (None, None) => Version::Missing,
+            })
+        }
+        Format::Yaml => {
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(text).map_err(|e| format!("not valid yaml: {e}"))?;
+            let map = value.as_mapping().ok_or(not_a_mapping)?;
+            Ok(match (map.get("openapi"), map.get("swagger")) {
+                (Some(serde_yaml::Value::String(v)), _) => {
+                    Version::OpenApi(Value::from(v.as_str()))
+                }
+                (Some(other), _) => {
+                    Version::OpenApi(serde_json::to_value(other).unwrap_or_default())
+                }
+                (None, Some(_)) => Version::Swagger,
+                (None, None) => Version::Missing,
+            })
+        }
+    }
 }
 
 fn deserialize<T: serde::de::DeserializeOwned>(format: Format, text: &str) -> Result<T, String> {
     match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| format!("not valid json: {e}")),
-        Format::Yaml => serde_yaml::from_str(text).map_err(|e| format!("not valid yaml: {e}")),
+        Format::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        Format::Yaml => serde_yaml::from_str(text).map_err(|e| e.to_string()),
     }
 }
 
-fn check_version(probe: &Probe) -> Result<(), String> {
-    let version = match (&probe.openapi, &probe.swagger) {
-        (Some(Value::String(version)), _) => version,
-        (Some(other), _) => return Err(format!("openapi version {other} is not a string")),
-        (None, Some(_)) => return Err("swagger 2.0 is not supported, only openapi 3.0.x".into()),
-        (None, None) => return Err("not an openapi document: no `openapi` field".into()),
+fn check_version(version: Version) -> Result<(), String> {
+    let version = match version {
+        Version::OpenApi(Value::String(version)) => version,
+        Version::OpenApi(other) => return Err(format!("openapi version {other} is not a string")),
+        Version::Swagger => return Err("swagger 2.0 is not supported, only openapi 3.0.x".into()),
+        Version::Missing => return Err("not an openapi document: no `openapi` field".into()),
     };
     if !version.starts_with("3.0.") {
         return Err(format!(
