@@ -40,4 +40,4 @@ pub use fetch::{fetch, FetchOptions, Fetched, DEFAULT_SCHEMA_PATH, DEFAULT_URL};
 pub use load::{sha256_hex, Format, Schema};
 pub use record::Record;
 pub use report::{OperationChanges, OutputFormat, Report};
-pub use surface::{operation_table, render as render_surface, surface};
+pub use surface::{operation_table, render as render_surface, surface, text_diff};

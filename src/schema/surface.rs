@@ -286,3 +286,15 @@ fn type_of(doc: &Value, schema: Option<&Value>) -> String {
     }
     text
 }
+
+/// A unified diff of two texts, empty when they are equal.
+pub fn text_diff(old_name: &str, old: &str, new_name: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
