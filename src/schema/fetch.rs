@@ -111,7 +111,11 @@ impl FetchOptions {
         let report = previous_text
             .as_deref()
             .and_then(|text| Schema::parse(&out, text).ok())
-            .map(|previous| diff(&previous, &schema));
+            .map(|previous| {
+                let mut report = diff(&previous, &schema);
+                report.new.clone_from(&self.url);
+                report
+            });
         let changed = previous_text.as_deref() != Some(yaml.as_bytes());
         if changed {
             write_atomically(&self.out, yaml.as_bytes())?;

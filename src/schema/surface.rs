@@ -120,7 +120,7 @@ pub fn render(schema: &Schema) -> String {
             let _ = writeln!(
                 out,
                 "  parameter {location} {name}: {}, {required}",
-                type_of(doc, schema)
+                type_of(schema)
             );
         }
 
@@ -131,7 +131,7 @@ pub fn render(schema: &Schema) -> String {
             } else {
                 "optional"
             };
-            let _ = writeln!(out, "  body: {}, {required}", content(doc, body));
+            let _ = writeln!(out, "  body: {}, {required}", content(body));
         }
 
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
@@ -141,7 +141,7 @@ pub fn render(schema: &Schema) -> String {
                 let _ = writeln!(
                     out,
                     "  response {status}: {}",
-                    content(doc, follow(doc, response))
+                    content(follow(doc, response))
                 );
             }
         }
@@ -169,12 +169,12 @@ pub fn render(schema: &Schema) -> String {
                     let _ = writeln!(
                         out,
                         "  field {field}: {}, {required}",
-                        type_of(doc, Some(field_schema))
+                        type_of(Some(field_schema))
                     );
                 }
             }
             _ => {
-                let _ = writeln!(out, "\ntype {name}: {}", type_of(doc, Some(schema)));
+                let _ = writeln!(out, "\ntype {name}: {}", type_of(Some(schema)));
             }
         }
     }
@@ -182,7 +182,7 @@ pub fn render(schema: &Schema) -> String {
 }
 
 /// The media types of a body and their types, or `no body`.
-fn content(doc: &Value, body: &Value) -> String {
+fn content(body: &Value) -> String {
     let Some(media) = body
         .get("content")
         .and_then(Value::as_object)
@@ -192,7 +192,7 @@ fn content(doc: &Value, body: &Value) -> String {
     };
     let mut parts: Vec<String> = media
         .iter()
-        .map(|(media_type, m)| format!("{media_type} {}", type_of(doc, m.get("schema"))))
+        .map(|(media_type, m)| format!("{media_type} {}", type_of(m.get("schema"))))
         .collect();
     parts.sort();
     parts.join(" | ")
@@ -226,7 +226,7 @@ fn security(doc: &Value, op: &Value) -> String {
 
 /// A short description of a schema's type: a named type by its name,
 /// otherwise the type and its format, items or variants.
-fn type_of(doc: &Value, schema: Option<&Value>) -> String {
+fn type_of(schema: Option<&Value>) -> String {
     let Some(schema) = schema else {
         return "any".to_owned();
     };
@@ -236,7 +236,7 @@ fn type_of(doc: &Value, schema: Option<&Value>) -> String {
     let kind = schema.get("type").and_then(Value::as_str);
     let format = schema.get("format").and_then(Value::as_str);
     let mut text = match (kind, format) {
-        (Some("array"), _) => format!("array of {}", type_of(doc, schema.get("items"))),
+        (Some("array"), _) => format!("array of {}", type_of(schema.get("items"))),
         (Some(kind), Some(format)) => format!("{kind}({format})"),
         (Some(kind), None) => kind.to_owned(),
         (None, _) => {
@@ -245,8 +245,7 @@ fn type_of(doc: &Value, schema: Option<&Value>) -> String {
                 .find_map(|key| Some((key, schema.get(key)?.as_array()?)));
             match variants {
                 Some((key, members)) => {
-                    let members: Vec<String> =
-                        members.iter().map(|m| type_of(doc, Some(m))).collect();
+                    let members: Vec<String> = members.iter().map(|m| type_of(Some(m))).collect();
                     format!("{key}[{}]", members.join(", "))
                 }
                 None if schema.get("properties").is_some() => "object".to_owned(),
@@ -273,13 +272,13 @@ fn type_of(doc: &Value, schema: Option<&Value>) -> String {
                 } else {
                     "?"
                 };
-                format!("{name}{mark}: {}", type_of(doc, Some(field)))
+                format!("{name}{mark}: {}", type_of(Some(field)))
             })
             .collect();
         let _ = write!(text, " {{{}}}", fields.join(", "));
     }
     if let Some(extra) = schema.get("additionalProperties").filter(|v| v.is_object()) {
-        let _ = write!(text, " map of {}", type_of(doc, Some(extra)));
+        let _ = write!(text, " map of {}", type_of(Some(extra)));
     }
     if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
         text.push_str(" or null");
