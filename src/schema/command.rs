@@ -140,7 +140,8 @@ async fn fetch(
             if report.has_breaking() {
                 let _ = writeln!(
                     stderr,
-                    "breaking changes: review them, then acknowledge sha256 {} in openapi/ACKNOWLEDGED",
+                    "breaking changes: review them, then acknowledge sha256 {} \
+                     in openapi/ACKNOWLEDGED",
                     fetched.schema.sha256()
                 );
             }

@@ -518,7 +518,8 @@ mod tests {
         assert_eq!(effects(old.clone(), new), [Effect::Changed]);
         let new = json!({"type": "object", "required": ["a"], "properties": {"a": {}}});
         assert_eq!(effects(old.clone(), new), [Effect::Narrowed]);
-        let new = json!({"type": "object", "required": ["a", "c"], "properties": {"a": {}, "b": {}, "c": {}}});
+        let new = json!({"type": "object", "required": ["a", "c"],
+            "properties": {"a": {}, "b": {}, "c": {}}});
         assert_eq!(effects(old.clone(), new), [Effect::Narrowed]);
         let new =
             json!({"type": "object", "required": ["a"], "properties": {"a": {}, "b": {}, "d": {}}});

@@ -196,7 +196,8 @@ impl Schema {
         }
         let convert = || -> Result<String, String> {
             let value: serde_yaml::Value =
-                serde_json::from_str(&self.text).map_err(|e| e.to_string())?;
+                serde_json::from_str(self.text.trim_start_matches('\u{feff}'))
+                    .map_err(|e| e.to_string())?;
             serde_yaml::to_string(&value).map_err(|e| e.to_string())
         };
         convert().map_err(|e| {

@@ -189,7 +189,8 @@ mod tests {
     #[test]
     fn recursion_stops_at_the_repeated_reference() {
         let root = json!({"components": {"schemas": {
-            "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}},
+            "Node": {"type": "object",
+                "properties": {"next": {"$ref": "#/components/schemas/Node"}}},
         }}});
         let value = canonical(&root, &json!({"$ref": "#/components/schemas/Node"}));
         assert_eq!(value["properties"]["next"], json!({"$recursive": "Node"}));

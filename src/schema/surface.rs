@@ -51,27 +51,19 @@ pub fn surface(schema: &Schema, table: &[(&str, &str, &str)]) -> Result<String, 
         .iter()
         .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
         .collect();
-    if let Some(missing) = expected.iter().find(|row| !actual.contains(row)) {
+    let mismatch = |row: &(&str, &str, &str), has: &str, lacks: &str| {
         let message = format!(
-            "the generated client has {} {} {} but the schema does not; was it generated from another file?",
-            missing.0, missing.1, missing.2
+            "the {has} has {} {} {} but the {lacks} does not; \
+             was the client generated from another file?",
+            row.0, row.1, row.2
         );
-        return Err(SchemaError::new(
-            ErrorKind::Invalid,
-            schema.location(),
-            message,
-        ));
+        SchemaError::new(ErrorKind::Invalid, schema.location(), message)
+    };
+    if let Some(row) = expected.iter().find(|row| !actual.contains(row)) {
+        return Err(mismatch(row, "generated client", "schema"));
     }
-    if let Some(extra) = actual.iter().find(|row| !expected.contains(row)) {
-        let message = format!(
-            "the schema has {} {} {} but the generated client does not; was it generated from another file?",
-            extra.0, extra.1, extra.2
-        );
-        return Err(SchemaError::new(
-            ErrorKind::Invalid,
-            schema.location(),
-            message,
-        ));
+    if let Some(row) = actual.iter().find(|row| !expected.contains(row)) {
+        return Err(mismatch(row, "schema", "generated client"));
     }
     Ok(render(schema))
 }
