@@ -95,7 +95,9 @@ async fn delete_image(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let target = target(uri.path());
+    let Some(target) = target(uri.path()) else {
+        return not_found().await;
+    };
     let fault = app.faults().take(target.image.as_deref());
     let Some(fault) = fault else {
         return app.documented(&headers, &target);
@@ -130,22 +132,31 @@ async fn answer_with_fault(
 /// stays inside its segment. Decoding is done here, not by axum's extractor,
 /// because the extractor answers 400 to a segment that is not UTF-8, which
 /// the schema does not document.
-fn target(path: &str) -> Target {
-    let segments: Vec<&str> = path.split('/').collect();
-    let decode = |i: usize| {
-        let raw = segments.get(i).copied().unwrap_or_default();
-        percent_decode_str(raw)
-            .decode_utf8()
-            .ok()
-            .map(|s| s.into_owned())
-    };
+///
+/// A segment that is `.` or `..`, even percent-encoded, is a dot-segment: a
+/// server that normalises paths (RFC 3986, 6.2.2) would move up the tree and
+/// land on a route that does not exist, so there is no target.
+fn target(path: &str) -> Option<Target> {
+    let segments: Vec<Option<String>> = path
+        .split('/')
+        .map(|raw| {
+            percent_decode_str(raw)
+                .decode_utf8()
+                .ok()
+                .map(|s| s.into_owned())
+        })
+        .collect();
+    if segments.iter().flatten().any(|s| s == "." || s == "..") {
+        return None;
+    }
 
     // "", "v1", "organizations", ORG, "projects", PROJECT, "compute", "images", ID
-    Target {
-        organization: decode(3).unwrap_or_default(),
-        project: decode(5).unwrap_or_default(),
-        image: decode(8),
-    }
+    let segment = |i: usize| segments.get(i).cloned().flatten();
+    Some(Target {
+        organization: segment(3).unwrap_or_default(),
+        project: segment(5).unwrap_or_default(),
+        image: segment(8),
+    })
 }
 
 async fn not_found() -> Response {
@@ -170,7 +181,7 @@ mod tests {
 
     #[test]
     fn segments_decode_one_at_a_time() {
-        let target = target("/v1/organizations/o%201/projects/p/compute/images/a%2Fb");
+        let target = target("/v1/organizations/o%201/projects/p/compute/images/a%2Fb").unwrap();
         assert_eq!(target.organization, "o 1");
         assert_eq!(target.project, "p");
         assert_eq!(target.image.as_deref(), Some("a/b"));
