@@ -175,7 +175,7 @@ async fn every_response_carries_a_unique_request_id() {
     let base = sandbox.base_url().to_owned();
     let client = client();
 
-    let responses = vec![
+    let responses = [
         delete(&sandbox, "img-1").await,
         delete(&sandbox, "img-1").await,
         client.delete(url(&sandbox, "img-1")).send().await.unwrap(),

@@ -359,11 +359,17 @@ pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Respo
 
 /// A JSON error whose code is the status's reason, such as `bad_gateway`.
 fn fault_error(status: StatusCode, message: &str) -> Response {
-    let code = status
-        .canonical_reason()
-        .unwrap_or("error")
-        .to_ascii_lowercase()
-        .replace(' ', "_");
+    let reason = status.canonical_reason().unwrap_or("error");
+    let code: String = reason
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     json_error(status, &code, message)
 }
 
@@ -480,6 +486,16 @@ mod tests {
                 value: "2".into()
             }
         );
+    }
+
+    #[tokio::test]
+    async fn fault_codes_are_plain_words() {
+        let response = fault_error(StatusCode::IM_A_TEAPOT, "x");
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "i_m_a_teapot");
     }
 
     #[test]

@@ -186,15 +186,22 @@ mod tests {
         assert_eq!(target.project, "p");
         assert_eq!(target.image.as_deref(), Some("a/b"));
 
-        let target = target_of("%25");
-        assert_eq!(target.image.as_deref(), Some("%"));
-        assert_eq!(target_of("%C3%A9").image.as_deref(), Some("é"));
-        assert_eq!(target_of("%FF").image, None);
+        assert_eq!(image_of("%25"), Some(Some("%".into())));
+        assert_eq!(image_of("%C3%A9"), Some(Some("é".into())));
+        assert_eq!(image_of("%FF"), Some(None));
+        assert_eq!(image_of("..%2F"), Some(Some("../".into())));
     }
 
-    fn target_of(id: &str) -> Target {
-        target(&format!(
-            "/v1/organizations/o/projects/p/compute/images/{id}"
-        ))
+    #[test]
+    fn dot_segments_are_no_target() {
+        for id in [".", "..", "%2e", "%2E%2e"] {
+            assert_eq!(image_of(id), None, "{id}");
+        }
+        assert!(target("/v1/organizations/%2E%2E/projects/p/compute/images/x").is_none());
+    }
+
+    fn image_of(id: &str) -> Option<Option<String>> {
+        let path = format!("/v1/organizations/o/projects/p/compute/images/{id}");
+        target(&path).map(|t| t.image)
     }
 }

@@ -1,24 +1,4 @@
 //! Seed files: the tokens, images and limits a sandbox starts with, as JSON.
-//!
-//! ```json
-//! {
-//!   "tokens": [
-//!     { "token": "sk-onetsolutions-demo", "organizations": ["org-1"] }
-//!   ],
-//!   "images": [
-//!     { "organization": "org-1", "project": "proj-1", "id": "img-1" },
-//!     { "organization": "org-1", "project": "proj-1", "id": "ubuntu-24.04",
-//!       "visibility": "public" },
-//!     { "organization": "org-1", "project": "proj-1", "id": "img-busy",
-//!       "in_use": true }
-//!   ],
-//!   "rate_limit": { "per_second": 100, "per_minute": 1000 }
-//! }
-//! ```
-//!
-//! `visibility` defaults to `"private"`, `in_use` to `false`, and
-//! `rate_limit` may be left out (no limiter). Unknown fields are errors, so a
-//! typo does not silently seed something else.
 
 use std::path::Path;
 
@@ -33,6 +13,29 @@ use super::Error;
 pub const DEMO_TOKEN: &str = "sk-onetsolutions-demo";
 
 /// What a sandbox starts with: tokens, images and, optionally, a rate limit.
+///
+/// A seed file (for [`Builder::seed_file`](super::Builder::seed_file) and
+/// `onet sandbox --seed FILE`) looks like this:
+///
+/// ```json
+/// {
+///   "tokens": [
+///     { "token": "sk-onetsolutions-demo", "organizations": ["org-1"] }
+///   ],
+///   "images": [
+///     { "organization": "org-1", "project": "proj-1", "id": "img-1" },
+///     { "organization": "org-1", "project": "proj-1", "id": "ubuntu-24.04",
+///       "visibility": "public" },
+///     { "organization": "org-1", "project": "proj-1", "id": "img-busy",
+///       "in_use": true }
+///   ],
+///   "rate_limit": { "per_second": 100, "per_minute": 1000 }
+/// }
+/// ```
+///
+/// `visibility` defaults to `"private"`, `in_use` to `false`, and
+/// `rate_limit` may be left out (no limiter). Unknown fields are errors, so a
+/// typo does not silently seed something else.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Seed {
     pub(crate) tokens: Vec<Token>,
@@ -41,7 +44,7 @@ pub struct Seed {
 }
 
 impl Seed {
-    /// Reads a seed file in the format shown in the [module docs](self).
+    /// Reads a seed file in the format shown above.
     ///
     /// # Errors
     /// [`Error::Seed`] if the file cannot be read or is not a valid seed.
@@ -183,12 +186,12 @@ mod tests {
     #[test]
     fn the_documented_example_is_the_demo() {
         let text = include_str!("seed.rs")
-            .split("//! ```json\n")
+            .split("/// ```json\n")
             .nth(1)
-            .and_then(|rest| rest.split("//! ```").next())
+            .and_then(|rest| rest.split("/// ```").next())
             .unwrap()
             .lines()
-            .map(|line| line.trim_start_matches("//!"))
+            .map(|line| line.trim_start_matches("///"))
             .collect::<Vec<_>>()
             .join("\n");
         let seed = Seed::from_json(&text).unwrap();
