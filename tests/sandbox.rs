@@ -227,6 +227,7 @@ async fn the_log_records_what_was_received_but_not_the_token() {
     assert!(first.has_authorization() && first.sent_bearer(DEMO_TOKEN));
     assert!(!first.sent_bearer("sk-onetsolutions-dem"));
     assert!(!format!("{requests:?}").contains(DEMO_TOKEN));
+    assert!(!format!("{sandbox:?}").contains(DEMO_TOKEN));
 
     // The query is kept as sent; it does not change which image is meant.
     assert_eq!(second.path, path(ORG, PROJECT, "img-1?force=1"));

@@ -48,6 +48,7 @@
 //! # }
 //! ```
 
+mod answers;
 mod builder;
 mod error;
 mod faults;

@@ -10,7 +10,8 @@ use axum::routing::delete;
 use axum::{middleware, Router};
 use percent_encoding::percent_decode_str;
 
-use super::faults::{self, json_error, Fault, FaultQueue};
+use super::answers;
+use super::faults::{Fault, FaultQueue};
 use super::limiter::{retry_after_seconds, Limiter};
 use super::record::{self, RequestId, RequestLog};
 use super::state::{State as Images, Target};
@@ -117,13 +118,13 @@ async fn answer_with_fault(
 ) -> Response {
     // A plain slow fault waits first, so a client that gives up in the
     // meantime leaves the image in place.
-    if let Some(delay) = faults::delay_before_rules(fault) {
+    if let Some(delay) = answers::delay_before_rules(fault) {
         tokio::time::sleep(delay).await;
         return app.documented(headers, target);
     }
 
-    let documented = faults::needs_documented(fault).then(|| app.documented(headers, target));
-    faults::answer(fault, documented, connection, request_id).await
+    let documented = answers::needs_documented(fault).then(|| app.documented(headers, target));
+    answers::answer(fault, documented, connection, request_id).await
 }
 
 /// Decodes the three path parameters, each from exactly one segment.
@@ -157,6 +158,12 @@ fn target(path: &str) -> Option<Target> {
         project: segment(5).unwrap_or_default(),
         image: segment(8),
     })
+}
+
+/// The JSON error body that every refusal of the sandbox carries.
+pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "message": message, "code": code });
+    (status, axum::Json(body)).into_response()
 }
 
 async fn not_found() -> Response {
