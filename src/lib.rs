@@ -13,6 +13,8 @@ mod path_param;
 mod response_body;
 mod retry_after;
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod generated;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

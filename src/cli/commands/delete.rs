@@ -1,0 +1,133 @@
+//! `onet images delete`: a batch of deletes, reported one line per image.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+use std::time::Instant;
+
+use futures::stream::StreamExt;
+
+use crate::bulk::BulkOptions;
+use crate::cli::args::{DeleteArgs, GlobalArgs};
+use crate::cli::config::{self, Connection};
+use crate::cli::exit::{Exit, ExitTally, Fatal};
+use crate::cli::ids::Input;
+use crate::cli::output::{Outcome, Record, Report, Summary};
+use crate::cli::progress::Progress;
+use crate::error::ErrorKind;
+use crate::path_param;
+
+/// Runs the batch and returns the status it calls for.
+pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
+    // Everything that can be wrong before the first request is checked
+    // first: organization and project, token, base URL, the id file.
+    for (what, value) in [("--org", &args.org), ("--project", &args.project)] {
+        path_param::check(what, value)
+            .map_err(|e| Fatal::usage(e.message().unwrap_or("invalid").to_owned()))?;
+    }
+    let connection = Connection {
+        timeout: args.timeout,
+    };
+    let client = config::client(global, connection)?;
+    let mut input = match &args.from_file {
+        Some(path) => Input::from_file(path).await?,
+        None => Input::from_args(args.ids),
+    };
+    tracing::debug!(
+        organization = %args.org,
+        project = %args.project,
+        concurrency = args.concurrency,
+        if_exists = args.if_exists,
+        "starting the batch"
+    );
+
+    // A refused token fails every request alike: stop taking new ids.
+    let halt = Arc::new(AtomicBool::new(false));
+    let ids = {
+        let halt = Arc::clone(&halt);
+        input
+            .ids
+            .take_while(move |_| std::future::ready(!halt.load(Ordering::Relaxed)))
+    };
+    let options = BulkOptions::default()
+        .concurrency(usize::from(args.concurrency))
+        .absent_is_done(args.if_exists);
+    let images = client.images(args.org, args.project);
+    let mut outcomes = images.delete_many(ids, options);
+
+    let started = Instant::now();
+    let progress = Progress::new(
+        input.len,
+        std::io::stderr().is_terminal() && global.verbose == 0,
+    );
+    let mut report = Report::new(args.output, std::io::stdout());
+    let mut summary = Summary::default();
+    let mut tally = ExitTally::default();
+    let mut write_error = None;
+
+    // Outcomes and refused lines arrive as they happen; the loop ends with
+    // the outcomes, after which no more lines are read.
+    loop {
+        let record = tokio::select! {
+            biased;
+            Some(line) = input.rejected.recv() => Record::from(line),
+            outcome = outcomes.next() => match outcome {
+                Some(outcome) => Record::from(outcome),
+                None => break,
+            },
+        };
+        if write_error.is_none() {
+            if let Err(error) = progress.suspend(|| report.record(&record)) {
+                // Nobody reads the results any more (a closed pipe): deleting
+                // on without reporting would be deleting blind.
+                halt.store(true, Ordering::Relaxed);
+                write_error = Some(error);
+            }
+        }
+        note_stop(&record, &halt, &mut summary);
+        summary.count(&record, &mut tally);
+        progress.advance(summary.failed);
+    }
+    while let Ok(line) = input.rejected.try_recv() {
+        let record = Record::from(line);
+        if write_error.is_none() {
+            write_error = progress.suspend(|| report.record(&record)).err();
+        }
+        summary.count(&record, &mut tally);
+    }
+    progress.finish();
+
+    // A read error or a dead stdout is part of the result, not a crash.
+    summary.input_error = input
+        .read_error
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if summary.input_error.is_some() {
+        tally.add(Exit::Usage);
+    }
+    if let Some(error) = &write_error {
+        tally.add(Exit::Mixed);
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write the results: {error}"
+        );
+    }
+    summary.elapsed = started.elapsed();
+    summary.exit = tally.exit();
+
+    let _ = report.summary(&summary, &mut std::io::stderr());
+    Ok(summary.exit)
+}
+
+/// Stops the batch at the first 401: the token is wrong for every image.
+fn note_stop(record: &Record, halt: &AtomicBool, summary: &mut Summary) {
+    let Outcome::Failed(failure) = &record.outcome else {
+        return;
+    };
+    if failure.kind == ErrorKind::Unauthorized && summary.stopped.is_none() {
+        halt.store(true, Ordering::Relaxed);
+        summary.stopped =
+            Some("the token was refused (401), so the remaining ids were not tried".to_owned());
+    }
+}
