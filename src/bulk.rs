@@ -51,7 +51,8 @@ pub struct BulkOutcome {
 }
 
 impl Images {
-    /// Deletes every id the stream yields, at most `concurrency` at a time,
+    /// Deletes every id the stream yields, with the client's retry policy and
+    /// rate limiter, at most `concurrency` at a time,
     /// and yields one outcome per id as each completes (not in input order).
     ///
     /// Ids are pulled from `ids` only as room frees up, so a stream of a
@@ -70,12 +71,11 @@ impl Images {
         ids.map(move |id| {
             let images = images.clone();
             async move {
-                let result = match images.delete(&id).await {
-                    Ok(()) => Ok(Deletion::Deleted),
+                let result = match images.delete_with_retries(&id).await {
                     Err(error) if error.is_not_found() && options.absent_is_done => {
                         Ok(Deletion::AlreadyAbsent)
                     }
-                    Err(error) => Err(error),
+                    other => other,
                 };
                 BulkOutcome { id, result }
             }

@@ -11,6 +11,8 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::generated;
 use crate::images::Images;
+use crate::rate_limit::{Limiter, RateLimit};
+use crate::retry::RetryPolicy;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("onetsolutions-rust/", env!("CARGO_PKG_VERSION"));
@@ -32,7 +34,9 @@ pub struct Client {
 struct Shared {
     generated: generated::Client,
     base_url: String,
-    credentials_are_api_key: bool,
+    credentials: Credentials,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
 }
 
 impl Client {
@@ -57,18 +61,32 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
+
+    /// The retry policy every call follows.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    /// Removes the token from text a server sent back, should it echo it.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        error.redact(self.shared.credentials.secret())
+    }
+
+    /// Waits for the client-side rate limiter, shared by all clones.
+    pub(crate) async fn wait_for_rate_limit(&self) {
+        if let Some(limiter) = &self.shared.limiter {
+            limiter.acquire().await;
+        }
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.shared.credentials_are_api_key {
-            "api key"
-        } else {
-            "jwt"
-        };
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
-            .field("credentials", &kind)
+            .field("credentials", &self.shared.credentials)
+            .field("retry", &self.shared.retry)
+            .field("rate_limited", &self.shared.limiter.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -82,6 +100,8 @@ pub struct ClientBuilder {
     allow_http: bool,
     connect_timeout: Duration,
     timeout: Duration,
+    retry: RetryPolicy,
+    rate_limit: RateLimit,
 }
 
 impl Default for ClientBuilder {
@@ -92,6 +112,8 @@ impl Default for ClientBuilder {
             allow_http: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::standard(),
+            rate_limit: RateLimit::documented(),
         }
     }
 }
@@ -140,6 +162,20 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how failed calls are retried. Default:
+    /// [`RetryPolicy::standard`]; [`RetryPolicy::disabled`] turns it off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The request rate the client keeps under, across all its clones.
+    /// Default: [`RateLimit::documented`], 100 a second and 1000 a minute.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -178,7 +214,9 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 generated: generated::Client::new_with_client(&base_url, http),
                 base_url,
-                credentials_are_api_key: credentials.is_api_key(),
+                credentials,
+                retry: self.retry,
+                limiter: Limiter::new(self.rate_limit),
             }),
         })
     }

@@ -71,6 +71,11 @@ impl Credentials {
         self.secret.starts_with(API_KEY_PREFIX)
     }
 
+    /// The token itself, for redacting it from text.
+    pub(crate) fn secret(&self) -> &str {
+        &self.secret
+    }
+
     /// The `Authorization` header value, marked sensitive.
     pub(crate) fn header_value(&self) -> HeaderValue {
         let mut value = HeaderValue::try_from(format!("Bearer {}", self.secret))

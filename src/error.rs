@@ -93,6 +93,7 @@ struct Inner {
     request_id: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
+    may_have_been_sent: bool,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
@@ -107,6 +108,7 @@ impl Error {
                 request_id: None,
                 retry_after: None,
                 attempts: 0,
+                may_have_been_sent: false,
                 source: None,
             }),
         }
@@ -128,6 +130,7 @@ impl Error {
     ) -> Self {
         let mut error = Self::new(ErrorKind::from_status(status.as_u16()));
         error.inner.operation = Some(operation);
+        error.inner.may_have_been_sent = true;
         error.inner.status = Some(status);
         error.inner.request_id = request_id(headers);
         error.inner.message = body.and_then(ErrorBody::message);
@@ -155,6 +158,9 @@ impl Error {
         };
         let mut error = Self::new(kind);
         error.inner.operation = Some(operation);
+        // Once connected, the request may have reached the server before the
+        // connection broke or the time ran out.
+        error.inner.may_have_been_sent = !source.is_connect();
         // The URL names only organization, project and image, never the token.
         error.inner.source = Some(Box::new(source));
         error
@@ -167,8 +173,19 @@ impl Error {
     ) -> Self {
         let mut error = Self::new(ErrorKind::UnexpectedResponse);
         error.inner.operation = Some(operation);
+        error.inner.may_have_been_sent = true;
         error.inner.source = Some(Box::new(source));
         error
+    }
+
+    /// Replaces `secret` wherever the server's message repeats it.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        if let Some(message) = &mut self.inner.message {
+            if message.contains(secret) {
+                *message = message.replace(secret, "<redacted>");
+            }
+        }
+        self
     }
 
     /// Records how many attempts the call made before giving up.
@@ -216,6 +233,22 @@ impl Error {
     /// How many attempts were made; 0 when nothing was sent.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
+    }
+
+    /// Whether the request may have reached the server, so that it may have
+    /// taken effect even though the call failed.
+    ///
+    /// False when it was refused before sending or no connection was made;
+    /// true when any response arrived, and after a timeout or a connection
+    /// that broke once established.
+    pub fn may_have_been_sent(&self) -> bool {
+        self.inner.may_have_been_sent
+    }
+
+    /// Whether the outcome is unknown: sent, but no answer came back.
+    pub(crate) fn outcome_is_unknown(&self) -> bool {
+        self.inner.may_have_been_sent
+            && matches!(self.inner.kind, ErrorKind::Timeout | ErrorKind::Connect)
     }
 
     /// Whether the call may succeed if made again later.

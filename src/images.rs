@@ -4,6 +4,8 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
+use crate::retry::RetryPolicy;
+
 use crate::client::Client;
 use crate::error::Error;
 use crate::hooks::capture_error_body;
@@ -19,6 +21,14 @@ pub enum Deletion {
     Deleted,
     /// The image was not there (404): nothing to do.
     AlreadyAbsent,
+    /// An attempt was sent but got no answer (a timeout, or a connection
+    /// that broke), and the retry found the image gone (404).
+    ///
+    /// Most likely the unanswered attempt deleted it; it is also possible
+    /// that someone else did, or that it never existed. Reported apart from
+    /// both [`Deleted`](Self::Deleted) and
+    /// [`AlreadyAbsent`](Self::AlreadyAbsent) so that audits can tell.
+    GoneAfterRetry,
 }
 
 /// The images of one project of one organization.
@@ -59,8 +69,13 @@ impl Images {
     /// permission, `InvalidInput` for an id that cannot be sent (empty, `.`,
     /// `..`, too long, with a backslash or control characters), and the
     /// transport kinds when no answer arrived.
+    ///
+    /// Failures worth retrying are retried as the client's
+    /// [`RetryPolicy`] says; the error then records the attempts made. When
+    /// an unanswered attempt is followed by a 404, the image counts as
+    /// deleted (see [`Deletion::GoneAfterRetry`]).
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.attempt_delete(id).await
+        self.delete_with_retries(id).await.map(|_| ())
     }
 
     /// Deletes an image, counting an absent one as done: for cleanup jobs
@@ -71,15 +86,15 @@ impl Images {
     /// As [`delete`](Self::delete), except that 404 is
     /// [`Deletion::AlreadyAbsent`] instead of an error.
     pub async fn delete_if_exists(&self, id: &str) -> Result<Deletion, Error> {
-        match self.delete(id).await {
-            Ok(()) => Ok(Deletion::Deleted),
+        match self.delete_with_retries(id).await {
             Err(error) if error.is_not_found() => Ok(Deletion::AlreadyAbsent),
-            Err(error) => Err(error),
+            other => other,
         }
     }
 
-    /// One request, with no retry.
-    async fn attempt_delete(&self, id: &str) -> Result<(), Error> {
+    /// Deletes with the client's retry policy and rate limiter; 404 stays an
+    /// error unless an earlier attempt went unanswered.
+    pub(crate) async fn delete_with_retries(&self, id: &str) -> Result<Deletion, Error> {
         for (what, value) in [
             ("organization id", self.organization.as_str()),
             ("project id", self.project.as_str()),
@@ -88,12 +103,64 @@ impl Images {
             path_param::check(what, value).map_err(|e| e.with_operation(DELETE_IMAGE))?;
         }
 
+        let policy: &RetryPolicy = self.client.retry_policy();
+        let started = tokio::time::Instant::now();
+        let mut waits = policy.waits();
+        let mut unanswered_before = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.client.wait_for_rate_limit().await;
+            let error = match self.attempt_delete(id, attempt).await {
+                Ok(()) => return Ok(Deletion::Deleted),
+                Err(error) if error.is_not_found() && unanswered_before => {
+                    tracing::debug!(attempt, image = id, "gone after an unanswered attempt");
+                    return Ok(Deletion::GoneAfterRetry);
+                }
+                Err(error) => error.with_attempts(attempt),
+            };
+            if !error.is_retryable() || attempt >= policy.attempts() {
+                return Err(error);
+            }
+            unanswered_before |= error.outcome_is_unknown();
+
+            let backoff = waits.next().unwrap_or_default();
+            let wait = match error.retry_after() {
+                Some(asked) if asked > policy.max_retry_after_delay() => {
+                    tracing::debug!(
+                        attempt,
+                        retry_after_s = asked.as_secs(),
+                        "server asks for a longer wait than the policy allows; giving up"
+                    );
+                    return Err(error);
+                }
+                Some(asked) => asked.max(backoff),
+                None => backoff,
+            };
+            if started.elapsed().saturating_add(wait) > policy.total_budget() {
+                tracing::debug!(attempt, "the wait would pass the call's budget; giving up");
+                return Err(error);
+            }
+            tracing::debug!(
+                attempt,
+                max_attempts = policy.attempts(),
+                wait_ms = wait.as_millis() as u64,
+                kind = %error.kind(),
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One request, with no retry.
+    async fn attempt_delete(&self, id: &str, attempt: u32) -> Result<(), Error> {
         let span = tracing::debug_span!(
             "onetsolutions.request",
             operation = DELETE_IMAGE,
             organization = %self.organization,
             project = %self.project,
             image = %id,
+            attempt,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
@@ -109,7 +176,7 @@ impl Images {
             .send();
         let (result, body) = capture_error_body(call).instrument(span.clone()).await;
 
-        let outcome = classify(result, body.as_ref());
+        let outcome = classify(result, body.as_ref()).map_err(|e| self.client.redact(e));
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok(status) => {
@@ -170,5 +237,4 @@ fn classify(
             Err(Error::unexpected(DELETE_IMAGE, source))
         }
     }
-    .map_err(|error| error.with_attempts(1))
 }

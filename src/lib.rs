@@ -10,7 +10,9 @@ mod error;
 mod hooks;
 mod images;
 mod path_param;
+mod rate_limit;
 mod response_body;
+mod retry;
 mod retry_after;
 
 #[cfg(feature = "cli")]
@@ -26,4 +28,6 @@ pub use credentials::{Credentials, TOKEN_ENV};
 pub use error::{Error, ErrorKind};
 pub use images::{Deletion, Images};
 pub use path_param::MAX_PATH_PARAM_BYTES;
+pub use rate_limit::RateLimit;
 pub use response_body::ERROR_BODY_LIMIT;
+pub use retry::RetryPolicy;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{client, image_path, TOKEN};
 use httpmock::prelude::*;
-use onetsolutions::{Client, Credentials, Deletion, ErrorKind};
+use onetsolutions::{Client, Credentials, Deletion, ErrorKind, RetryPolicy};
 
 async fn answered(status: u16, content_type: &str, body: &str) -> onetsolutions::Error {
     let server = MockServer::start_async().await;
@@ -163,6 +163,7 @@ async fn a_slow_answer_is_a_timeout() {
         .base_url(server.base_url())
         .credentials(Credentials::new(TOKEN).unwrap())
         .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     let error = client.images("o", "p").delete("i").await.unwrap_err();
