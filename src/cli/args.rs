@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::client::BASE_URL_ENV;
+use crate::rate_limit::RateLimit;
 
 /// What every `--help` ends with: where the token comes from, and what the
 /// exit status means.
@@ -109,9 +110,21 @@ pub struct DeleteArgs {
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
+    /// Attempts per image, the first included; 1 means no retry. Only
+    /// 429, 5xx, timeouts and broken connections are retried.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: u32,
+
     /// Seconds one attempt may take, such as 30 or 2.5.
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub timeout: Duration,
+
+    /// The request rate to stay under: `N/s`, `N/min`, both comma-separated,
+    /// or `off`. The default is the documented standard plan.
+    #[arg(long, value_name = "RATE", default_value = "100/s,1000/min",
+          value_parser = parse_rate_limit)]
+    pub rate_limit: RateLimit,
 
     /// How results are printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Text)]
@@ -159,6 +172,34 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+/// `off`, or `N/s` and `N/min`, one or both, separated by a comma.
+fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(RateLimit::disabled());
+    }
+
+    let (mut per_second, mut per_minute) = (0, 0);
+    for part in text.split(',') {
+        let (count, window) = part
+            .trim()
+            .split_once('/')
+            .ok_or_else(|| format!("`{part}` is not a rate such as 100/s or 1000/min"))?;
+        let count: u32 = count
+            .trim()
+            .parse()
+            .ok()
+            .filter(|count| *count > 0)
+            .ok_or_else(|| format!("`{count}` in `{part}` is not a positive whole number"))?;
+        match window.trim() {
+            "s" | "sec" | "second" => per_second = count,
+            "m" | "min" | "minute" => per_minute = count,
+            other => return Err(format!("`{other}` in `{part}` is not `s` or `min`")),
+        }
+    }
+    Ok(RateLimit::new(per_second, per_minute))
 }
 
 #[cfg(test)]
@@ -209,5 +250,18 @@ mod tests {
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("soon").is_err());
         assert!(parse_seconds("NaN").is_err());
+    }
+
+    #[test]
+    fn rates_name_their_window() {
+        assert_eq!(
+            parse_rate_limit("100/s,1000/min").unwrap(),
+            RateLimit::documented()
+        );
+        assert_eq!(parse_rate_limit("50/s").unwrap(), RateLimit::new(50, 0));
+        assert_eq!(parse_rate_limit("OFF").unwrap(), RateLimit::disabled());
+        assert!(parse_rate_limit("0/s").is_err());
+        assert!(parse_rate_limit("100").is_err());
+        assert!(parse_rate_limit("100/h").is_err());
     }
 }

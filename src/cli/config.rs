@@ -9,6 +9,8 @@ use crate::cli::exit::Fatal;
 use crate::client::Client;
 use crate::credentials::{Credentials, TOKEN_ENV};
 use crate::error::Error;
+use crate::rate_limit::RateLimit;
+use crate::retry::RetryPolicy;
 
 /// A token file larger than this is surely the wrong file.
 const TOKEN_FILE_LIMIT: u64 = 64 * 1024;
@@ -18,6 +20,10 @@ const TOKEN_FILE_LIMIT: u64 = 64 * 1024;
 pub struct Connection {
     /// How long one attempt may take.
     pub timeout: Duration,
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+    /// The request rate to stay under.
+    pub rate_limit: RateLimit,
 }
 
 /// Builds the client from `--base-url` (or `ONETSOLUTIONS_BASE_URL`) and the
@@ -27,7 +33,9 @@ pub fn client(global: &GlobalArgs, connection: Connection) -> Result<Client, Fat
 
     let mut builder = Client::builder()
         .credentials(credentials)
-        .timeout(connection.timeout);
+        .timeout(connection.timeout)
+        .retry(RetryPolicy::standard().max_attempts(connection.max_attempts))
+        .rate_limit(connection.rate_limit);
     if let Some(base_url) = &global.base_url {
         builder = builder.base_url(base_url);
     }
@@ -37,6 +45,8 @@ pub fn client(global: &GlobalArgs, connection: Connection) -> Result<Client, Fat
         base_url = client.base_url(),
         token = source,
         timeout_ms = connection.timeout.as_millis() as u64,
+        max_attempts = connection.max_attempts,
+        rate_limit = ?connection.rate_limit,
         "client configured"
     );
     Ok(client)

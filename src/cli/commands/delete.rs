@@ -27,6 +27,8 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
     }
     let connection = Connection {
         timeout: args.timeout,
+        max_attempts: args.max_attempts,
+        rate_limit: args.rate_limit,
     };
     let client = config::client(global, connection)?;
     let mut input = match &args.from_file {

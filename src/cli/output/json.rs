@@ -1,7 +1,9 @@
 //! The JSON Lines format: one object per image, then `{"summary": …}`.
 //!
-//! Every key is always present, `null` when there is nothing to say, so that
-//! a script can read a field without first checking that it exists.
+//! `id` and `outcome` are always present; `error` on failures only, `note`
+//! only on a deletion inferred from the 404 of a retry. Inside `error` and
+//! the summary every key is always present, `null` when there is nothing to
+//! say, so that a script can read a field without first checking for it.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -14,6 +16,8 @@ use super::{Outcome, Record, Summary};
 struct Line<'a> {
     id: &'a str,
     outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorFields<'a>>,
 }
@@ -47,11 +51,12 @@ struct SummaryFields<'a> {
 
 /// `{"id":"img-1","outcome":"deleted"}`; a failure adds `error`.
 pub(super) fn record(out: &mut impl Write, record: &Record) -> io::Result<()> {
-    let (outcome, error) = match &record.outcome {
-        Outcome::Deleted => ("deleted", None),
-        Outcome::Absent => ("absent", None),
+    let (outcome, note, error) = match &record.outcome {
+        Outcome::Deleted { note } => ("deleted", *note, None),
+        Outcome::Absent => ("absent", None, None),
         Outcome::Failed(failure) => (
             "failed",
+            None,
             Some(ErrorFields {
                 kind: failure.kind.as_str(),
                 status: failure.status,
@@ -64,6 +69,7 @@ pub(super) fn record(out: &mut impl Write, record: &Record) -> io::Result<()> {
     let line = Line {
         id: &record.id,
         outcome,
+        note,
         error,
     };
     serde_json::to_writer(&mut *out, &line)?;

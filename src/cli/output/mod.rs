@@ -19,6 +19,9 @@ use crate::cli::ids::Rejected;
 use crate::error::{Error, ErrorKind};
 use crate::images::Deletion;
 
+/// The note on a deletion inferred from the 404 of a retry.
+pub const GONE_AFTER_RETRY: &str = "gone after an unanswered attempt";
+
 /// What happened to one image.
 #[derive(Debug)]
 pub struct Record {
@@ -31,8 +34,12 @@ pub struct Record {
 /// The three outcomes a script branches on.
 #[derive(Debug)]
 pub enum Outcome {
-    /// The image was there and is now deleted.
-    Deleted,
+    /// The image is now deleted. `note` says when that is inferred: the
+    /// 404 of a retry after an attempt that got no answer.
+    Deleted {
+        /// Why the deletion is inferred rather than seen, if it is.
+        note: Option<&'static str>,
+    },
     /// The image was not there, and `--if-exists` counts that as done.
     Absent,
     /// The delete failed.
@@ -58,8 +65,11 @@ impl From<BulkOutcome> for Record {
     fn from(outcome: BulkOutcome) -> Self {
         let outcome_kind = match outcome.result {
             Ok(Deletion::AlreadyAbsent) => Outcome::Absent,
+            Ok(Deletion::GoneAfterRetry) => Outcome::Deleted {
+                note: Some(GONE_AFTER_RETRY),
+            },
             // Any other way of ending with the image gone is a deletion.
-            Ok(_) => Outcome::Deleted,
+            Ok(_) => Outcome::Deleted { note: None },
             Err(error) => Outcome::Failed(Failure::from(&error)),
         };
         Self {
@@ -136,7 +146,7 @@ impl Summary {
     /// Counts one record.
     pub fn count(&mut self, record: &Record, tally: &mut ExitTally) {
         match &record.outcome {
-            Outcome::Deleted => self.deleted += 1,
+            Outcome::Deleted { .. } => self.deleted += 1,
             Outcome::Absent => self.absent += 1,
             Outcome::Failed(failure) => {
                 self.failed += 1;

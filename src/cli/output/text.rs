@@ -9,7 +9,8 @@ use super::{Outcome, Record, Summary};
 pub(super) fn record(out: &mut impl Write, record: &Record) -> io::Result<()> {
     let id = printable(&record.id);
     let failure = match &record.outcome {
-        Outcome::Deleted => return writeln!(out, "deleted  {id}"),
+        Outcome::Deleted { note: None } => return writeln!(out, "deleted  {id}"),
+        Outcome::Deleted { note: Some(note) } => return writeln!(out, "deleted  {id} ({note})"),
         Outcome::Absent => return writeln!(out, "absent   {id}"),
         Outcome::Failed(failure) => failure,
     };
