@@ -2,7 +2,8 @@
 //!
 //! The schema is read from `openapi/onetsolutions.yaml`, or from the file named
 //! by `ONETSOLUTIONS_OPENAPI` when a maintainer wants to try an upstream change.
-//! The generated code is written to `OUT_DIR` and included by `src/generated.rs`.
+//! The generated code is written to `OUT_DIR` and included by `src/generated.rs`;
+//! with the `httpmock` feature, the mock extension by `src/mock/generated.rs`.
 
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -45,6 +46,8 @@ fn generate(schema_path: &Path) -> Result<(), String> {
     fs::write(out_dir.join("operations.rs"), operations).map_err(|e| e.to_string())?;
 
     if env::var_os("CARGO_FEATURE_HTTPMOCK").is_some() {
+        // Written as generated. Its path matchers are not exact; rather than
+        // rewrite its text, `src/mock` adds exact matchers on top of it.
         let mocks = generator
             .httpmock(&spec, "crate::generated")
             .map_err(|e| format!("cannot generate the httpmock extension: {e}"))?;

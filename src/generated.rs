@@ -6,6 +6,7 @@
 
 // Generated code follows the generator's style, not ours.
 #![allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 
 include!(concat!(env!("OUT_DIR"), "/client.rs"));
 

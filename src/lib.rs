@@ -18,6 +18,8 @@ mod retry_after;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod generated;
+#[cfg(feature = "httpmock")]
+pub mod mock;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
