@@ -33,6 +33,9 @@ Exit status:
 /// Deletes OnetSolutions compute images from scripts and CI jobs.
 #[derive(Debug, Parser)]
 #[command(name = "onet", version, after_help = AFTER_HELP, propagate_version = true)]
+// A later option replaces an earlier one, so that a script can add to a
+// command line that an alias or a variable already started.
+#[command(args_override_self = true)]
 pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
@@ -77,7 +80,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ImagesCommand {
     /// Permanently delete private images, printing one line per image.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = AFTER_HELP, args_override_self = true)]
     Delete(DeleteArgs),
 }
 

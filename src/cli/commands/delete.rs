@@ -58,46 +58,47 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
     let mut outcomes = images.delete_many(ids, options);
 
     let started = Instant::now();
-    let progress = Progress::new(
-        input.len,
-        std::io::stderr().is_terminal() && global.verbose == 0,
-    );
-    let mut report = Report::new(args.output, std::io::stdout());
-    let mut summary = Summary::default();
-    let mut tally = ExitTally::default();
-    let mut write_error = None;
 
     // Outcomes and refused lines arrive as they happen; the loop ends with
     // the outcomes, after which no more lines are read.
+    let mut batch = Batch {
+        report: Report::new(args.output, std::io::stdout()),
+        progress: Progress::new(
+            input.len,
+            std::io::stderr().is_terminal() && global.verbose == 0,
+        ),
+        summary: Summary::default(),
+        tally: ExitTally::default(),
+        write_error: None,
+        halt: &halt,
+    };
+
+    // Outcomes and refused lines arrive as they happen. Refused lines that
+    // are waiting go before an outcome, as they were read before its id: at
+    // --concurrency 1 the output is then in input order.
     loop {
-        let record = tokio::select! {
+        tokio::select! {
             biased;
-            Some(line) = input.rejected.recv() => Record::from(line),
-            outcome = outcomes.next() => match outcome {
-                Some(outcome) => Record::from(outcome),
-                None => break,
-            },
-        };
-        if write_error.is_none() {
-            if let Err(error) = progress.suspend(|| report.record(&record)) {
-                // Nobody reads the results any more (a closed pipe): deleting
-                // on without reporting would be deleting blind.
-                halt.store(true, Ordering::Relaxed);
-                write_error = Some(error);
+            Some(line) = input.rejected.recv() => batch.record(Record::from(line)),
+            outcome = outcomes.next() => {
+                while let Ok(line) = input.rejected.try_recv() {
+                    batch.record(Record::from(line));
+                }
+                match outcome {
+                    Some(outcome) => batch.record(Record::from(outcome)),
+                    None => break,
+                }
             }
         }
-        note_stop(&record, &halt, &mut summary);
-        summary.count(&record, &mut tally);
-        progress.advance(summary.failed);
     }
-    while let Ok(line) = input.rejected.try_recv() {
-        let record = Record::from(line);
-        if write_error.is_none() {
-            write_error = progress.suspend(|| report.record(&record)).err();
-        }
-        summary.count(&record, &mut tally);
-    }
-    progress.finish();
+    batch.progress.finish();
+    let Batch {
+        mut report,
+        mut summary,
+        mut tally,
+        write_error,
+        ..
+    } = batch;
 
     // A read error or a dead stdout is part of the result, not a crash.
     summary.input_error = input
@@ -122,14 +123,41 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
     Ok(summary.exit)
 }
 
-/// Stops the batch at the first 401: the token is wrong for every image.
-fn note_stop(record: &Record, halt: &AtomicBool, summary: &mut Summary) {
-    let Outcome::Failed(failure) = &record.outcome else {
-        return;
-    };
-    if failure.kind == ErrorKind::Unauthorized && summary.stopped.is_none() {
-        halt.store(true, Ordering::Relaxed);
-        summary.stopped =
-            Some("the token was refused (401), so the remaining ids were not tried".to_owned());
+/// What a running batch has reported and counted so far.
+struct Batch<'a, W> {
+    report: Report<W>,
+    progress: Progress,
+    summary: Summary,
+    tally: ExitTally,
+    write_error: Option<std::io::Error>,
+    halt: &'a AtomicBool,
+}
+
+impl<W: Write> Batch<'_, W> {
+    /// Reports, counts and reacts to one record.
+    fn record(&mut self, record: Record) {
+        if self.write_error.is_none() {
+            if let Err(error) = self.progress.suspend(|| self.report.record(&record)) {
+                // Nobody reads the results any more (a closed pipe): deleting
+                // on without reporting would be deleting blind.
+                self.halt.store(true, Ordering::Relaxed);
+                self.write_error = Some(error);
+            }
+        }
+        self.stop_on_refused_token(&record);
+        self.summary.count(&record, &mut self.tally);
+        self.progress.advance(self.summary.failed);
+    }
+
+    /// Stops the batch at the first 401: the token is wrong for every image.
+    fn stop_on_refused_token(&mut self, record: &Record) {
+        let Outcome::Failed(failure) = &record.outcome else {
+            return;
+        };
+        if failure.kind == ErrorKind::Unauthorized && self.summary.stopped.is_none() {
+            self.halt.store(true, Ordering::Relaxed);
+            self.summary.stopped =
+                Some("the token was refused (401), so the remaining ids were not tried".to_owned());
+        }
     }
 }
