@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::stream::StreamExt;
 
@@ -58,9 +58,6 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
     let mut outcomes = images.delete_many(ids, options);
 
     let started = Instant::now();
-
-    // Outcomes and refused lines arrive as they happen; the loop ends with
-    // the outcomes, after which no more lines are read.
     let mut batch = Batch {
         report: Report::new(args.output, std::io::stdout()),
         progress: Progress::new(
@@ -91,36 +88,13 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
             }
         }
     }
-    batch.progress.finish();
-    let Batch {
-        mut report,
-        mut summary,
-        mut tally,
-        write_error,
-        ..
-    } = batch;
 
-    // A read error or a dead stdout is part of the result, not a crash.
-    summary.input_error = input
+    let read_error = input
         .read_error
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .take();
-    if summary.input_error.is_some() {
-        tally.add(Exit::Usage);
-    }
-    if let Some(error) = &write_error {
-        tally.add(Exit::Mixed);
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: cannot write the results: {error}"
-        );
-    }
-    summary.elapsed = started.elapsed();
-    summary.exit = tally.exit();
-
-    let _ = report.summary(&summary, &mut std::io::stderr());
-    Ok(summary.exit)
+    Ok(batch.finish(read_error, started.elapsed()))
 }
 
 /// What a running batch has reported and counted so far.
@@ -147,6 +121,29 @@ impl<W: Write> Batch<'_, W> {
         self.stop_on_refused_token(&record);
         self.summary.count(&record, &mut self.tally);
         self.progress.advance(self.summary.failed);
+    }
+
+    /// Prints the summary and returns the status the batch calls for. A
+    /// read error or a dead stdout is part of the result, not a crash.
+    fn finish(mut self, read_error: Option<String>, elapsed: Duration) -> Exit {
+        self.progress.finish();
+
+        if read_error.is_some() {
+            self.tally.add(Exit::Usage);
+        }
+        if let Some(error) = &self.write_error {
+            self.tally.add(Exit::Mixed);
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write the results: {error}"
+            );
+        }
+        self.summary.input_error = read_error;
+        self.summary.elapsed = elapsed;
+        self.summary.exit = self.tally.exit();
+
+        let _ = self.report.summary(&self.summary, &mut std::io::stderr());
+        self.summary.exit
     }
 
     /// Stops the batch at the first 401: the token is wrong for every image.
