@@ -33,3 +33,5 @@ pub use path_param::MAX_PATH_PARAM_BYTES;
 pub use rate_limit::RateLimit;
 pub use response_body::ERROR_BODY_LIMIT;
 pub use retry::RetryPolicy;
+#[cfg(feature = "schema")]
+pub mod schema;
