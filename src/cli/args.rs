@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::client::BASE_URL_ENV;
 use crate::rate_limit::RateLimit;
+use crate::schema::SchemaCommand;
 
 /// What every `--help` ends with: where the token comes from, and what the
 /// exit status means.
@@ -17,7 +18,7 @@ Credentials:
   --token-file. No option takes the token itself: it would show in `ps` and
   in shell history.
 
-Exit status:
+Exit status of `images delete` (`schema` has its own, see its help):
   0  every image is deleted (or absent, with --if-exists)
   1  failures of more than one kind (see the summary)
   2  usage error or invalid input: a bad option, a refused base URL,
@@ -74,6 +75,10 @@ pub enum Command {
 
     /// Print a shell completion script to stdout.
     Completions(CompletionsArgs),
+
+    /// Maintain the vendored OpenAPI schema (has its own exit statuses).
+    #[command(subcommand)]
+    Schema(SchemaCommand),
 }
 
 /// The subcommands of `onet images`.

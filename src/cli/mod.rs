@@ -43,7 +43,7 @@ pub fn main() -> ExitCode {
     runtime.shutdown_background();
 
     match result {
-        Ok(exit) => exit.into(),
+        Ok(exit) => exit,
         Err(fatal) => {
             let _ = writeln!(std::io::stderr(), "error: {fatal}");
             fatal.exit.into()
