@@ -31,11 +31,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("delete build-2041", images.delete("build-2041").await);
     report("delete build-2041 again", images.delete("build-2041").await);
     match images.delete_if_exists("build-2041").await {
-        Ok(Deletion::AlreadyAbsent) => println!("{:<36} ok: already absent", "delete_if_exists build-2041"),
+        Ok(Deletion::AlreadyAbsent) => {
+            println!("{:<36} ok: already absent", "delete_if_exists build-2041")
+        }
         other => println!("{:<36} {other:?}", "delete_if_exists build-2041"),
     }
-    report("delete ubuntu-24.04 (public)", images.delete("ubuntu-24.04").await);
-    report("delete golden-base (in use)", images.delete("golden-base").await);
+    report(
+        "delete ubuntu-24.04 (public)",
+        images.delete("ubuntu-24.04").await,
+    );
+    report(
+        "delete golden-base (in use)",
+        images.delete("golden-base").await,
+    );
 
     let intruder = Client::builder()
         .base_url(sandbox.base_url())
@@ -43,7 +51,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     report(
         "delete with a wrong token",
-        intruder.images(ORGANIZATION, PROJECT).delete("golden-base").await,
+        intruder
+            .images(ORGANIZATION, PROJECT)
+            .delete("golden-base")
+            .await,
     );
 
     let left: Vec<String> = sandbox.images().iter().map(|i| i.id().to_owned()).collect();
@@ -56,6 +67,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn report(what: &str, result: Result<(), Error>) {
     match result {
         Ok(()) => println!("{what:<36} ok: deleted"),
-        Err(error) => println!("{what:<36} {}: {error}", error.kind()),
+        Err(error) => println!("{what:<36} failed: {error}"),
     }
 }
