@@ -43,7 +43,7 @@ pub fn client(global: &GlobalArgs, connection: Connection) -> Result<Client, Fat
 
     tracing::debug!(
         base_url = client.base_url(),
-        token = source,
+        token_from = source,
         timeout_ms = connection.timeout.as_millis() as u64,
         max_attempts = connection.max_attempts,
         rate_limit = ?connection.rate_limit,
