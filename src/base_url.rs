@@ -49,6 +49,15 @@ pub(crate) fn normalize(raw: &str, allow_http: bool) -> Result<String, Error> {
             "base url `{raw}` has no host"
         )));
     }
+    if url
+        .path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+        == Some("v1")
+    {
+        return Err(Error::invalid_input(format!(
+            "base url `{raw}` ends in /v1, which the client adds itself: drop it"
+        )));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid_input(format!(
             "base url `{raw}` must not have a query or fragment"
@@ -111,6 +120,9 @@ mod tests {
         );
         assert!(normalize("ftp://x.example", false).is_err());
         assert!(normalize("https://x.example/?a=1", false).is_err());
+        let doubled = normalize("https://api.onetsolutions.net/v1/", false).unwrap_err();
+        assert!(doubled.to_string().contains("ends in /v1"), "{doubled}");
+        normalize("https://gw.example/v1x/", false).unwrap();
         let secret = normalize("https://user:hunter2@x.example", false).unwrap_err();
         assert!(!secret.to_string().contains("hunter2"));
     }

@@ -17,7 +17,7 @@ use crate::retry::RetryPolicy;
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("onetsolutions-rust/", env!("CARGO_PKG_VERSION"));
 
-/// The environment variable [`ClientBuilder::from_env`] reads the base URL from.
+/// The environment variable the builder reads the base URL from when none is given.
 pub const BASE_URL_ENV: &str = "ONETSOLUTIONS_BASE_URL";
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,9 +67,9 @@ impl Client {
         &self.shared.retry
     }
 
-    /// Removes the token from text a server sent back, should it echo it.
-    pub(crate) fn redact(&self, error: Error) -> Error {
-        error.redact(self.shared.credentials.secret())
+    /// The token, for keeping it out of what a server sends back.
+    pub(crate) fn secret(&self) -> &str {
+        self.shared.credentials.secret()
     }
 
     /// Waits for the client-side rate limiter, shared by all clones.
@@ -119,24 +119,16 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Takes the base URL from `ONETSOLUTIONS_BASE_URL` when it is set.
-    /// Credentials come from `ONETSOLUTIONS_TOKEN` unless set explicitly.
-    pub fn from_env(mut self) -> Self {
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
-            self.base_url = Some(url);
-        }
-        self
-    }
-
     /// The API's base URL; a path prefix such as `https://gw.example/onet/`
-    /// is kept. Default: `https://api.onetsolutions.net`.
+    /// is kept. Default: `ONETSOLUTIONS_BASE_URL` when it is set, else
+    /// `https://api.onetsolutions.net`. An explicit value always wins.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// The API key or JWT to send. Default: read from `ONETSOLUTIONS_TOKEN`
-    /// when the client is built.
+    /// when the client is built. An explicit value always wins.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -180,15 +172,24 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// An `InvalidInput` error when the base URL is malformed, has no scheme,
+    /// An `InvalidInput` error when the base URL (given, or from
+    /// `ONETSOLUTIONS_BASE_URL`) is malformed, has no scheme, ends in `/v1`,
     /// or uses plain http where that is not allowed; when no credentials
     /// were given and `ONETSOLUTIONS_TOKEN` is unset or invalid; or when a
     /// timeout is zero.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = base_url::normalize(
-            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            self.allow_http,
-        )?;
+        let base_url = match self.base_url {
+            Some(url) => base_url::normalize(&url, self.allow_http)?,
+            None => match std::env::var(BASE_URL_ENV) {
+                Ok(url) => base_url::normalize(&url, self.allow_http).map_err(|e| {
+                    Error::invalid_input(format!(
+                        "{BASE_URL_ENV}: {}",
+                        e.message().unwrap_or("invalid base url")
+                    ))
+                })?,
+                Err(_) => base_url::normalize(DEFAULT_BASE_URL, false)?,
+            },
+        };
         let credentials = match self.credentials {
             Some(credentials) => credentials,
             None => Credentials::from_env()?,

@@ -35,6 +35,11 @@ impl Credentials {
         if secret.is_empty() {
             return Err(Error::invalid_input("the token is empty"));
         }
+        if secret.len() > 7 && secret[..7].eq_ignore_ascii_case("bearer ") {
+            return Err(Error::invalid_input(
+                "the token starts with `Bearer `: pass the token alone, the client adds the prefix",
+            ));
+        }
         if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(Error::invalid_input(
                 "the token contains white space or control characters",
@@ -71,6 +76,17 @@ impl Credentials {
         self.secret.starts_with(API_KEY_PREFIX)
     }
 
+    /// What the token looks like, for `Debug`: the secret is never shown.
+    fn shape(&self) -> &'static str {
+        if self.is_api_key() {
+            "api key"
+        } else if self.secret.split('.').count() == 3 {
+            "jwt"
+        } else {
+            "unrecognised token"
+        }
+    }
+
     /// The token itself, for redacting it from text.
     pub(crate) fn secret(&self) -> &str {
         &self.secret
@@ -87,9 +103,8 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.is_api_key() { "api key" } else { "jwt" };
         f.debug_struct("Credentials")
-            .field("kind", &kind)
+            .field("kind", &self.shape())
             .field("secret", &"<redacted>")
             .finish()
     }
@@ -123,5 +138,7 @@ mod tests {
         let err = Credentials::new("sk-onetsolutions-a b").unwrap_err();
         assert!(err.is_invalid_input());
         assert!(!err.to_string().contains("sk-onetsolutions"), "{err}");
+        let prefixed = Credentials::new("Bearer sk-onetsolutions-abc").unwrap_err();
+        assert!(prefixed.to_string().contains("Bearer"), "{prefixed}");
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use crate::redact::redact;
 use crate::response_body::ErrorBody;
 use crate::retry_after;
 
@@ -84,7 +85,6 @@ pub struct Error {
     inner: Box<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     kind: ErrorKind,
     operation: Option<&'static str>,
@@ -127,13 +127,14 @@ impl Error {
         status: StatusCode,
         headers: &HeaderMap,
         body: Option<&ErrorBody>,
+        secret: &str,
     ) -> Self {
         let mut error = Self::new(ErrorKind::from_status(status.as_u16()));
         error.inner.operation = Some(operation);
         error.inner.may_have_been_sent = true;
         error.inner.status = Some(status);
-        error.inner.request_id = request_id(headers);
-        error.inner.message = body.and_then(ErrorBody::message);
+        error.inner.request_id = request_id(headers).map(|id| redact(&id, secret).into_owned());
+        error.inner.message = body.and_then(|body| body.message(secret));
         if status.is_redirection() && error.inner.message.is_none() {
             // The location is not followed: the token must not go elsewhere.
             error.inner.message = headers
@@ -176,16 +177,6 @@ impl Error {
         error.inner.may_have_been_sent = true;
         error.inner.source = Some(Box::new(source));
         error
-    }
-
-    /// Replaces `secret` wherever the server's message repeats it.
-    pub(crate) fn redact(mut self, secret: &str) -> Self {
-        if let Some(message) = &mut self.inner.message {
-            if message.contains(secret) {
-                *message = message.replace(secret, "<redacted>");
-            }
-        }
-        self
     }
 
     /// Records how many attempts the call made before giving up.
@@ -350,7 +341,18 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
+        let inner = &self.inner;
+        f.debug_struct("Error")
+            .field("kind", &inner.kind)
+            .field("operation", &inner.operation)
+            .field("status", &inner.status.map(|s| s.as_u16()))
+            .field("message", &inner.message)
+            .field("request_id", &inner.request_id)
+            .field("retry_after", &inner.retry_after)
+            .field("attempts", &inner.attempts)
+            .field("may_have_been_sent", &inner.may_have_been_sent)
+            .field("source", &inner.source)
+            .finish()
     }
 }
 
@@ -382,8 +384,13 @@ mod tests {
             Some("application/json"),
             br#"{"message":"Image is in use"}"#,
         );
-        let error =
-            Error::from_response("delete_image", StatusCode::CONFLICT, &headers, Some(&body));
+        let error = Error::from_response(
+            "delete_image",
+            StatusCode::CONFLICT,
+            &headers,
+            Some(&body),
+            "sk-x",
+        );
         assert_eq!(
             error.to_string(),
             "delete_image: in use (409): Image is in use [request id req-7]"

@@ -142,6 +142,7 @@ impl Images {
                 return Err(error);
             }
             tracing::debug!(
+                image = id,
                 attempt,
                 max_attempts = policy.attempts(),
                 wait_ms = wait.as_millis() as u64,
@@ -176,7 +177,7 @@ impl Images {
             .send();
         let (result, body) = capture_error_body(call).instrument(span.clone()).await;
 
-        let outcome = classify(result, body.as_ref()).map_err(|e| self.client.redact(e));
+        let outcome = classify(result, body.as_ref(), self.client.secret());
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok(status) => {
@@ -204,6 +205,7 @@ impl Images {
 fn classify(
     result: Result<progenitor_client::ResponseValue<()>, progenitor_client::Error<()>>,
     body: Option<&crate::response_body::ErrorBody>,
+    secret: &str,
 ) -> Result<u16, Error> {
     use progenitor_client::Error as Generated;
 
@@ -214,6 +216,7 @@ fn classify(
             response.status(),
             response.headers(),
             body,
+            secret,
         )),
         // The schema documents 204, but any 2xx means the image was deleted.
         Err(Generated::UnexpectedResponse(response)) if response.status().is_success() => {
@@ -224,6 +227,7 @@ fn classify(
             response.status(),
             response.headers(),
             body,
+            secret,
         )),
         Err(Generated::CommunicationError(source))
         | Err(Generated::ResponseBodyError(source))

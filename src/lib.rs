@@ -11,6 +11,7 @@ mod hooks;
 mod images;
 mod path_param;
 mod rate_limit;
+mod redact;
 mod response_body;
 mod retry;
 mod retry_after;

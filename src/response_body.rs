@@ -1,5 +1,7 @@
 //! Reading what a server says in an error response, with a bound.
 
+use crate::redact::redact;
+
 /// How much of an error body is read; the rest is dropped unread.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
@@ -50,13 +52,14 @@ impl ErrorBody {
     }
 
     /// The server's message: a field of a JSON body, or the text of a plain
-    /// or HTML body, on one line and shortened.
-    pub(crate) fn message(&self) -> Option<String> {
+    /// or HTML body, on one line and shortened. Copies of `secret` are
+    /// replaced first, so that shortening cannot leave part of one behind.
+    pub(crate) fn message(&self, secret: &str) -> Option<String> {
         if self.bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
         if let Ok(json) = serde_json::from_slice::<serde_json::Value>(&self.bytes) {
-            return json_message(&json).map(|m| one_line(&m));
+            return json_message(&json).map(|m| one_line(&redact(&m, secret)));
         }
         let text = String::from_utf8_lossy(&self.bytes);
         let is_html = self
@@ -69,7 +72,7 @@ impl ErrorBody {
         } else {
             text.into_owned()
         };
-        Some(one_line(&text)).filter(|m| !m.is_empty())
+        Some(one_line(&redact(&text, secret))).filter(|m| !m.is_empty())
     }
 }
 
@@ -144,7 +147,7 @@ mod tests {
     use super::*;
 
     fn message(content_type: &str, body: &[u8]) -> Option<String> {
-        ErrorBody::from_bytes(Some(content_type), body).message()
+        ErrorBody::from_bytes(Some(content_type), body).message("sk-onetsolutions-s3cr3t")
     }
 
     #[test]
@@ -169,6 +172,14 @@ mod tests {
         assert_eq!(message("text/html", page).unwrap(), "502 Bad Gateway");
         let untitled = b"<html><body><h1>Oops</h1>\n<p>try later</p></body></html>";
         assert_eq!(message("text/html", untitled).unwrap(), "Oops try later");
+    }
+
+    #[test]
+    fn a_token_near_the_cut_is_redacted_whole() {
+        let mut body = "x".repeat(MESSAGE_LIMIT - 10);
+        body.push_str(" sk-onetsolutions-s3cr3t");
+        let text = message("text/plain", body.as_bytes()).unwrap();
+        assert!(!text.contains("sk-onet"), "{text}");
     }
 
     #[test]

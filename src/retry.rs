@@ -83,8 +83,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The most time one call may spend, attempts and waits included; no
-    /// wait is started that would end past it. Default: 120 s.
+    /// How long one call may go on retrying: no wait is started that would
+    /// end more than this after the call began. An attempt already sent is
+    /// bounded by the client's timeout, not by the budget. Default: 120 s.
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = budget;
         self
@@ -112,12 +113,15 @@ impl RetryPolicy {
 
     /// The capped exponential schedule, before jitter.
     fn caps(&self) -> impl Iterator<Item = Duration> {
+        let max_delay = self.max_delay;
         backon::ExponentialBuilder::default()
             .with_min_delay(self.base_delay)
-            .with_max_delay(self.max_delay)
+            .with_max_delay(max_delay)
             .with_factor(2.0)
             .without_max_times()
             .build()
+            // backon starts at the base delay even when it is above the cap.
+            .map(move |delay| delay.min(max_delay))
     }
 }
 
@@ -133,6 +137,17 @@ mod tests {
             .map(|d| d.as_millis() as u64)
             .collect();
         assert_eq!(caps, [500, 1000, 2000, 4000, 8000, 16000, 20000, 20000]);
+    }
+
+    #[test]
+    fn the_cap_binds_the_first_wait_too() {
+        let policy = RetryPolicy::standard()
+            .base_delay(Duration::from_secs(10))
+            .max_delay(Duration::from_millis(10));
+        assert!(policy
+            .caps()
+            .take(3)
+            .all(|cap| cap == Duration::from_millis(10)));
     }
 
     #[test]

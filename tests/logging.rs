@@ -52,6 +52,7 @@ async fn trace_logs_carry_request_facts_and_never_the_token() {
         .mock_async(|when, then| {
             when.method(DELETE).path(image_path("o", "p", "denied"));
             then.status(401)
+                .header("x-request-id", format!("req-{TOKEN}"))
                 .body(format!("token {TOKEN} is not valid here"));
         })
         .await;
@@ -102,6 +103,7 @@ async fn trace_logs_carry_request_facts_and_never_the_token() {
 
     // The server echoed the token in one body; the client redacts it.
     assert_eq!(denied.message(), Some("token <redacted> is not valid here"));
+    assert_eq!(denied.request_id(), Some("req-<redacted>"));
     let own_output = [
         logs,
         format!("{denied} {denied:?}"),

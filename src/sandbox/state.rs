@@ -226,7 +226,13 @@ impl State {
         self.tokens.push(token);
     }
 
+    /// Adds an image, replacing one with the same organization, project and
+    /// id: one id names one image.
     pub(crate) fn add_image(&mut self, image: Image) {
+        self.images.retain(|old| {
+            (old.organization(), old.project(), old.id())
+                != (image.organization(), image.project(), image.id())
+        });
         self.images.push(image);
     }
 
@@ -390,5 +396,17 @@ mod tests {
     fn debug_hides_the_secret() {
         let token = Token::new("sk-secret").organization("org-1");
         assert!(!format!("{token:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn adding_an_image_again_replaces_it() {
+        let mut state = State::default();
+        state.add_image(Image::private("o", "p", "img"));
+        state.add_image(Image::private("o", "p", "img").in_use());
+        state.add_image(Image::private("o", "other", "img"));
+        let images = state.images();
+        assert_eq!(images.len(), 2);
+        let replaced = images.iter().find(|i| i.project() == "p").unwrap();
+        assert!(replaced.is_in_use());
     }
 }
