@@ -152,6 +152,8 @@ impl Error {
     pub(crate) fn from_transport(operation: &'static str, source: reqwest::Error) -> Self {
         let kind = if source.is_timeout() {
             ErrorKind::Timeout
+        } else if is_malformed_answer(&source) {
+            ErrorKind::UnexpectedResponse
         } else if source.is_connect() || source.is_request() || source.is_body() {
             ErrorKind::Connect
         } else {
@@ -293,6 +295,21 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         self.inner.kind == ErrorKind::InvalidInput
     }
+}
+
+/// Whether the server answered with something that is not HTTP.
+fn is_malformed_answer(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// The request id headers servers and gateways commonly set, best first.

@@ -170,3 +170,25 @@ async fn a_slow_answer_is_a_timeout() {
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(error.to_string(), "delete_image: timeout");
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_http_is_an_unexpected_response() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 1024];
+        let _ = socket.read(&mut request).await;
+        socket.write_all(b"NOT HTTP AT ALL\r\n\r\n").await.unwrap();
+    });
+
+    let error = client(&format!("http://127.0.0.1:{port}"))
+        .images("o", "p")
+        .delete("i")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error:?}");
+    assert!(!error.is_retryable());
+    server.await.unwrap();
+}
