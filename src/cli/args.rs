@@ -29,7 +29,9 @@ Exit status of `images delete` (`schema` has its own, see its help):
   6  in use: an instance uses the image (409)
   7  rate limited, after retries (429)
   8  server or network failure: 5xx, timeout, connection error,
-     or an answer that could not be understood";
+     or an answer that could not be understood
+  130  interrupted (Ctrl-C or SIGTERM): the deletes in flight were
+     finished and reported, the remaining ids were not tried";
 
 /// Deletes OnetSolutions compute images from scripts and CI jobs.
 #[derive(Debug, Parser)]

@@ -27,6 +27,9 @@ pub enum Exit {
     RateLimited,
     /// 8: a server or network failure, or an answer that made no sense.
     Failure,
+    /// 130: interrupted (Ctrl-C or SIGTERM); the deletes already sent were
+    /// finished and reported, the remaining ids were not tried.
+    Interrupted,
 }
 
 impl Exit {
@@ -57,6 +60,7 @@ impl Exit {
             Self::InUse => 6,
             Self::RateLimited => 7,
             Self::Failure => 8,
+            Self::Interrupted => 130,
         }
     }
 }

@@ -111,7 +111,7 @@ impl Builder {
         {
             let mut images = shared.images();
             seed.tokens.into_iter().for_each(|t| images.add_token(t));
-            seed.images.into_iter().for_each(|i| images.add_image(i));
+            images.add_images(seed.images);
         }
         if let Some(limit) = self.rate_limit.or(seed.rate_limit) {
             *shared.limiter.lock().expect("not yet shared") = Some(Limiter::new(limit));

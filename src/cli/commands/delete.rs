@@ -68,14 +68,32 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
         tally: ExitTally::default(),
         write_error: None,
         halt: &halt,
+        interrupted: false,
     };
 
     // Outcomes and refused lines arrive as they happen. Refused lines that
     // are waiting go before an outcome, as they were read before its id: at
     // --concurrency 1 the output is then in input order.
+    //
+    // A first interrupt stops taking ids and lets the deletes already sent
+    // finish, so that each is reported; a second one stops at once.
+    let mut interrupt = std::pin::pin!(interrupted());
+    let mut interrupts = 0;
     loop {
         tokio::select! {
             biased;
+            () = &mut interrupt => {
+                interrupts += 1;
+                if interrupts > 1 {
+                    break;
+                }
+                halt.store(true, Ordering::Relaxed);
+                batch.summary.stopped = Some(
+                    "interrupted: the deletes in flight were finished, the remaining ids were not tried"
+                        .to_owned(),
+                );
+                interrupt.set(interrupted());
+            }
             Some(line) = input.rejected.recv() => batch.record(Record::from(line)),
             outcome = outcomes.next() => {
                 while let Ok(line) = input.rejected.try_recv() {
@@ -94,7 +112,24 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<Exit, Fatal> {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .take();
+    batch.interrupted = interrupts > 0;
     Ok(batch.finish(read_error, started.elapsed()))
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what CI runners send to cancel).
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// What a running batch has reported and counted so far.
@@ -105,6 +140,7 @@ struct Batch<'a, W> {
     tally: ExitTally,
     write_error: Option<std::io::Error>,
     halt: &'a AtomicBool,
+    interrupted: bool,
 }
 
 impl<W: Write> Batch<'_, W> {
@@ -140,7 +176,11 @@ impl<W: Write> Batch<'_, W> {
         }
         self.summary.input_error = read_error;
         self.summary.elapsed = elapsed;
-        self.summary.exit = self.tally.exit();
+        self.summary.exit = if self.interrupted {
+            Exit::Interrupted
+        } else {
+            self.tally.exit()
+        };
 
         let _ = self.report.summary(&self.summary, &mut std::io::stderr());
         self.summary.exit
