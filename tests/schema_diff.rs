@@ -179,7 +179,7 @@ async fn diff_exits_1_on_breaking_0_otherwise_and_2_on_invalid_input() {
     for (file, reason) in [
         ("Cargo.toml", "not valid yaml: "),
         (
-            "README.md",
+            "tests/data/schema-invalid/list.yaml",
             "not an openapi document: the top level is not a mapping",
         ),
         ("no-such-file.yaml", "cannot read: "),

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use super::faults::Fault;
-use super::limiter::{Limiter, RateLimit};
+use super::limiter::Limiter;
 use super::routes::{self, Shared};
 use super::seed::Seed;
 use super::server::Server;
 use super::state::{Image, Token};
 use super::{Error, Sandbox};
+use crate::rate_limit::RateLimit;
 
 /// Builds a [`Sandbox`]: what it holds, where it listens, how it misbehaves.
 ///

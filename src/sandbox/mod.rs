@@ -63,10 +63,10 @@ mod wire;
 
 use std::net::SocketAddr;
 
+pub use crate::rate_limit::RateLimit;
 pub use builder::Builder;
 pub use error::Error;
 pub use faults::Fault;
-pub use limiter::RateLimit;
 pub use record::RecordedRequest;
 pub use seed::{Seed, DEMO_TOKEN};
 pub use serve::{serve, serve_until};

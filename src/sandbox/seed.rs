@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::limiter::RateLimit;
 use super::state::{Image, Token, Visibility};
 use super::Error;
+use crate::rate_limit::RateLimit;
 
 /// The token of the demo seed, printed by [`serve`](super::serve); it is
 /// public, so never use it for anything real.
