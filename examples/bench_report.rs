@@ -197,6 +197,15 @@ fn figure_bulk(runtime: &tokio::runtime::Runtime, options: &Options, table: &mut
                 &format!("hand-written reqwest + tokio loop, {what}"),
                 format!("{:.0} deletes/s", b.hand_written),
             );
+            table.info(
+                "2",
+                &format!("same requests in one task (`buffer_unordered`), {what}"),
+                format!(
+                    "{:.0} deletes/s = {:.3} × loop",
+                    b.one_task,
+                    b.one_task / b.hand_written
+                ),
+            );
             table.judged(
                 "2",
                 &format!("`delete_many`, {what}"),
@@ -317,7 +326,10 @@ fn figure_build(options: &Options, table: &mut Table) {
         Ok(no_op) => {
             table.judged(
                 "5",
-                &format!("no-op rebuild, `cargo build --release --features {features}`"),
+                &format!(
+                    "no-op rebuild, `cargo build --release --example bench_report --features \
+                     {features}`"
+                ),
                 format!(
                     "{}; build script ran: {}; units recompiled: {}",
                     seconds(no_op.elapsed),

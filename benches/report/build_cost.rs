@@ -104,9 +104,11 @@ pub fn no_op_rebuild(features: &str) -> Result<NoOp, String> {
 
     // `-v` names every process cargo starts; a fresh build starts none.
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let generator_ran = stderr
-        .lines()
-        .any(|l| l.trim_start().starts_with("Running") && l.contains("build-script-build"));
+    let generator_ran = stderr.lines().any(|l| {
+        l.trim_start().starts_with("Running")
+            && l.contains("/onetsolutions-")
+            && l.contains("build-script-build`")
+    });
     Ok(NoOp {
         elapsed,
         generator_ran,

@@ -14,7 +14,11 @@ use crate::server::NoContentServer;
 
 /// Deletes a second of each way, the median of the rounds.
 pub struct Bulk {
+    /// Tokio tasks in a JoinSet: the baseline of the target.
     pub hand_written: f64,
+    /// reqwest futures in one task's `buffer_unordered`, the shape
+    /// `delete_many` has, to tell the layer's cost from the shape's.
+    pub one_task: f64,
     pub delete_many: f64,
 }
 
@@ -39,6 +43,13 @@ pub fn measure(
             task.await.map_err(|e| e.to_string())?
         })
     };
+    let run_one_task = |n: usize| {
+        let (raw, base_url) = (raw.clone(), base_url.clone());
+        runtime.block_on(async move {
+            let task = tokio::spawn(one_task(raw, base_url, n, concurrency));
+            task.await.map_err(|e| e.to_string())?
+        })
+    };
     let run_crate = |n: usize| {
         let images = images.clone();
         runtime.block_on(async move {
@@ -47,24 +58,27 @@ pub fn measure(
         })
     };
 
+    let ways: [&dyn Fn(usize) -> Result<Duration, String>; 3] =
+        [&run_loop, &run_one_task, &run_crate];
     let warm_up = (ids / 10).max(concurrency);
-    run_loop(warm_up)?;
-    run_crate(warm_up)?;
+    for way in ways {
+        way(warm_up)?;
+    }
 
-    let (mut by_loop, mut by_crate) = (Vec::new(), Vec::new());
+    // Each round starts with another way, so that none always goes first.
+    let mut rates: [Vec<f64>; 3] = Default::default();
     for round in 0..rounds.max(1) {
-        let rate = |d: Duration| ids as f64 / d.as_secs_f64();
-        if round % 2 == 0 {
-            by_loop.push(rate(run_loop(ids)?));
-            by_crate.push(rate(run_crate(ids)?));
-        } else {
-            by_crate.push(rate(run_crate(ids)?));
-            by_loop.push(rate(run_loop(ids)?));
+        for turn in 0..3 {
+            let way = (round + turn) % 3;
+            let elapsed = ways[way](ids)?;
+            rates[way].push(ids as f64 / elapsed.as_secs_f64());
         }
     }
+    let [hand_written, one_task, delete_many] = rates.map(median);
     Ok(Bulk {
-        hand_written: median(by_loop),
-        delete_many: median(by_crate),
+        hand_written,
+        one_task,
+        delete_many,
     })
 }
 
@@ -94,6 +108,26 @@ async fn hand_written(
         if next < ids {
             spawn(&mut tasks, &mut next);
         }
+    }
+    Ok(started.elapsed())
+}
+
+/// The same requests as futures in one task, `concurrency` at a time.
+async fn one_task(
+    client: reqwest::Client,
+    base_url: Arc<str>,
+    ids: usize,
+    concurrency: usize,
+) -> Result<Duration, String> {
+    let started = Instant::now();
+    let mut deletes = futures::stream::iter(0..ids)
+        .map(|i| {
+            let (client, base_url) = (&client, &base_url);
+            async move { raw_delete(client, base_url, &format!("img-{i}")).await }
+        })
+        .buffer_unordered(concurrency);
+    while let Some(result) = deletes.next().await {
+        result?;
     }
     Ok(started.elapsed())
 }
