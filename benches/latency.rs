@@ -6,6 +6,8 @@
 //! `cargo bench --bench latency`. Criterion writes each median to
 //! `target/criterion/single_delete/<name>/new/estimates.json`;
 //! `examples/bench_report.rs` reads them back and prints layered / raw.
+//! The ratio to trust on a shared machine is the report's own, which takes
+//! the three ways in turns.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -43,6 +45,13 @@ fn single_delete(c: &mut Criterion) {
     group.bench_function("layered", |b| {
         b.to_async(&runtime)
             .iter(|| async { images.delete("img-1").await.unwrap() })
+    });
+    // Raw again, last: criterion measures one way after another, so on a
+    // shared machine load can drift between them; the two raw figures
+    // bracket the others and show how much.
+    group.bench_function("raw_reqwest_again", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { raw_delete(&raw, &base_url, "img-1").await.unwrap() })
     });
     group.finish();
 }
