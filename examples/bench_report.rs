@@ -412,6 +412,9 @@ fn features() -> String {
     if cfg!(feature = "sandbox") {
         features.push("sandbox");
     }
+    if cfg!(feature = "cli") {
+        features.push("cli");
+    }
     features.join(",")
 }
 

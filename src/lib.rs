@@ -15,6 +15,8 @@ mod response_body;
 mod retry;
 mod retry_after;
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod generated;
 #[cfg(feature = "httpmock")]
 pub mod mock;
