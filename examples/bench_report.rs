@@ -89,6 +89,10 @@ impl Default for Options {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some(memory::HELPER_FLAG) {
+        return memory::helper_main(std::env::args().skip(2));
+    }
+
     let options = match parse(std::env::args().skip(1)) {
         Ok(options) => options,
         Err(message) => {
