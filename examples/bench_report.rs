@@ -1,7 +1,7 @@
 //! Every benchmark figure of the crate in one run, printed as one table:
 //!
 //! ```text
-//! cargo run --release --example bench_report --features cli -- [options]
+//! cargo run --release --example bench_report --features sandbox -- [options]
 //! ```
 //!
 //! 1. single-delete latency on loopback: raw reqwest, the generated client,
