@@ -32,12 +32,19 @@ fn run(command: &mut Command) -> Result<(Output, Duration), String> {
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let elapsed = started.elapsed();
     if !output.status.success() {
+        // The first error says what failed; the whole of cargo's output, kept
+        // in a file, says why (a linker's notes run to pages).
         let stderr = String::from_utf8_lossy(&output.stderr);
         let reason = stderr
             .lines()
             .find(|l| l.starts_with("error"))
             .unwrap_or("cargo failed");
-        return Err(reason.to_owned());
+        let log = std::env::temp_dir().join("bench_report-cargo.log");
+        let kept = match std::fs::write(&log, &output.stderr) {
+            Ok(()) => format!(" (cargo's output: {})", log.display()),
+            Err(_) => String::new(),
+        };
+        return Err(format!("{reason}{kept}"));
     }
     Ok((output, elapsed))
 }

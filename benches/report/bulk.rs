@@ -12,21 +12,34 @@ use tokio::task::JoinSet;
 use crate::clients::{self, generous_limit, layered_client, raw_client, raw_delete};
 use crate::server::NoContentServer;
 
-/// Deletes a second of each way, the median of the rounds.
+/// Deletes a second of each way (the median of the rounds), and each way's
+/// ratio to the hand-written loop.
 pub struct Bulk {
     /// Tokio tasks in a JoinSet: the baseline of the target.
     pub hand_written: f64,
     /// reqwest futures in one task's `buffer_unordered`, the shape
     /// `delete_many` has, to tell the layer's cost from the shape's.
-    pub one_task: f64,
-    pub delete_many: f64,
+    pub one_task: Way,
+    pub delete_many: Way,
 }
 
-/// Runs `rounds` rounds of `ids` deletes each way, alternating which goes
-/// first, after a short warm-up that opens the connections.
+/// One way against the loop.
+pub struct Way {
+    pub rate: f64,
+    /// The median over rounds of this way's rate over the loop's in the
+    /// same round: measured seconds apart, so the load of a shared machine
+    /// falls on both.
+    pub ratio: f64,
+    /// The lowest and highest of those per-round ratios.
+    pub range: (f64, f64),
+}
+
+/// Runs `rounds` rounds of `ids` deletes each way, sent `slice` at a time,
+/// after a short warm-up that opens the connections.
 pub fn measure(
     runtime: &tokio::runtime::Runtime,
     ids: usize,
+    slice: usize,
     concurrency: usize,
     rounds: usize,
 ) -> Result<Bulk, String> {
@@ -65,20 +78,45 @@ pub fn measure(
         way(warm_up)?;
     }
 
-    // Each round starts with another way, so that none always goes first.
+    // A round sends `ids` deletes each way, in slices taken in turns, so that
+    // a change in the machine's load within the round falls on all three.
+    // Each slice starts with another way, so that none always goes first.
     let mut rates: [Vec<f64>; 3] = Default::default();
-    for round in 0..rounds.max(1) {
-        for turn in 0..3 {
-            let way = (round + turn) % 3;
-            let elapsed = ways[way](ids)?;
-            rates[way].push(ids as f64 / elapsed.as_secs_f64());
+    for _ in 0..rounds.max(1) {
+        let mut spent = [Duration::ZERO; 3];
+        let (mut sent, mut turn) = (0, 0);
+        while sent < ids {
+            let n = slice.min(ids - sent);
+            for offset in 0..3 {
+                let way = (turn + offset) % 3;
+                spent[way] += ways[way](n)?;
+            }
+            sent += n;
+            turn += 1;
+        }
+        for (way, spent) in spent.iter().enumerate() {
+            rates[way].push(ids as f64 / spent.as_secs_f64());
         }
     }
-    let [hand_written, one_task, delete_many] = rates.map(median);
+    let [rates_of_loop, one_task, delete_many] = rates;
+    let way = |rates: &[f64]| {
+        let ratios: Vec<f64> = rates
+            .iter()
+            .zip(&rates_of_loop)
+            .map(|(r, l)| r / l)
+            .collect();
+        let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Way {
+            rate: median(rates.to_vec()),
+            ratio: median(ratios),
+            range: (low, high),
+        }
+    };
     Ok(Bulk {
-        hand_written,
-        one_task,
-        delete_many,
+        hand_written: median(rates_of_loop.clone()),
+        one_task: way(&one_task),
+        delete_many: way(&delete_many),
     })
 }
 
