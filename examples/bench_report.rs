@@ -187,13 +187,6 @@ fn figure_latency(options: &Options, table: &mut Table) {
 
 fn figure_bulk(runtime: &tokio::runtime::Runtime, options: &Options, table: &mut Table) {
     eprintln!("figure 2: bulk throughput without a server limit...");
-    let what = format!(
-        "{} deletes at concurrency {} ({} at a time in turns), median of {} rounds",
-        count(options.bulk_ids as u64),
-        options.concurrency,
-        count(options.slice as u64),
-        options.rounds
-    );
     match bulk::measure(
         runtime,
         options.bulk_ids,
@@ -210,17 +203,22 @@ fn figure_bulk(runtime: &tokio::runtime::Runtime, options: &Options, table: &mut
             };
             table.info(
                 "2",
-                &format!("hand-written reqwest + tokio loop, {what}"),
+                "bulk, hand-written loop: reqwest + tokio JoinSet",
                 format!("{:.0} deletes/s", b.hand_written),
             );
             table.info(
                 "2",
-                &format!("same requests in one task (`buffer_unordered`), {what}"),
+                "bulk, raw reqwest in one task (`buffer_unordered`)",
                 against_loop(&b.one_task),
+            );
+            table.info(
+                "2",
+                "bulk, bare generated client in one task",
+                against_loop(&b.generated),
             );
             table.judged(
                 "2",
-                &format!("`delete_many`, {what}"),
+                "bulk, `delete_many` (layered client)",
                 against_loop(&b.delete_many),
                 "≥ 0.90 × loop",
                 b.delete_many.ratio >= 0.90,
@@ -464,7 +462,8 @@ fn header(options: &Options) -> String {
 
     format!(
         "date: {}\nmachine: {cores} cores, {cpu}; load average {load} at start; {rustc}\n\
-         sizes: latency {} per way; bulk {} ids × {} rounds in slices of {}; concurrency {}; \
+         sizes: latency {} per way; bulk {} ids per way × {} rounds, in turns {} at a time; \
+         concurrency {}; \
          limit {}/s, {} ids per client; RSS ids {:?}",
         httpdate::fmt_http_date(SystemTime::now()),
         options.latency_iterations,

@@ -9,7 +9,9 @@ use futures::StreamExt;
 use onetsolutions::{BulkOptions, Images};
 use tokio::task::JoinSet;
 
-use crate::clients::{self, generous_limit, layered_client, raw_client, raw_delete};
+use crate::clients::{
+    self, generated_delete, generous_limit, layered_client, raw_client, raw_delete,
+};
 use crate::server::NoContentServer;
 
 /// Deletes a second of each way (the median of the rounds), and each way's
@@ -20,6 +22,9 @@ pub struct Bulk {
     /// reqwest futures in one task's `buffer_unordered`, the shape
     /// `delete_many` has, to tell the layer's cost from the shape's.
     pub one_task: Way,
+    /// The bare generated client in the same shape, to tell the generated
+    /// code's cost from the hand-written layer's.
+    pub generated: Way,
     pub delete_many: Way,
 }
 
@@ -46,8 +51,8 @@ pub fn measure(
     let server = NoContentServer::start();
     let base_url: Arc<str> = server.base_url().into();
     let raw = raw_client();
-    let images =
-        layered_client(&base_url, generous_limit()).images(clients::ORGANIZATION, clients::PROJECT);
+    let images_client = layered_client(&base_url, generous_limit());
+    let images = images_client.images(clients::ORGANIZATION, clients::PROJECT);
 
     let run_loop = |n: usize| {
         let (raw, base_url) = (raw.clone(), base_url.clone());
@@ -63,6 +68,13 @@ pub fn measure(
             task.await.map_err(|e| e.to_string())?
         })
     };
+    let run_generated = |n: usize| {
+        let client = images_client.clone();
+        runtime.block_on(async move {
+            let task = tokio::spawn(with_generated(client, n, concurrency));
+            task.await.map_err(|e| e.to_string())?
+        })
+    };
     let run_crate = |n: usize| {
         let images = images.clone();
         runtime.block_on(async move {
@@ -71,24 +83,24 @@ pub fn measure(
         })
     };
 
-    let ways: [&dyn Fn(usize) -> Result<Duration, String>; 3] =
-        [&run_loop, &run_one_task, &run_crate];
+    let ways: [&dyn Fn(usize) -> Result<Duration, String>; 4] =
+        [&run_loop, &run_one_task, &run_generated, &run_crate];
     let warm_up = (ids / 10).max(concurrency);
     for way in ways {
         way(warm_up)?;
     }
 
     // A round sends `ids` deletes each way, in slices taken in turns, so that
-    // a change in the machine's load within the round falls on all three.
+    // a change in the machine's load within the round falls on all four.
     // Each slice starts with another way, so that none always goes first.
-    let mut rates: [Vec<f64>; 3] = Default::default();
+    let mut rates: [Vec<f64>; 4] = Default::default();
     for _ in 0..rounds.max(1) {
-        let mut spent = [Duration::ZERO; 3];
+        let mut spent = [Duration::ZERO; 4];
         let (mut sent, mut turn) = (0, 0);
         while sent < ids {
             let n = slice.min(ids - sent);
-            for offset in 0..3 {
-                let way = (turn + offset) % 3;
+            for offset in 0..4 {
+                let way = (turn + offset) % 4;
                 spent[way] += ways[way](n)?;
             }
             sent += n;
@@ -98,7 +110,7 @@ pub fn measure(
             rates[way].push(ids as f64 / spent.as_secs_f64());
         }
     }
-    let [rates_of_loop, one_task, delete_many] = rates;
+    let [rates_of_loop, one_task, generated, delete_many] = rates;
     let way = |rates: &[f64]| {
         let ratios: Vec<f64> = rates
             .iter()
@@ -116,6 +128,7 @@ pub fn measure(
     Ok(Bulk {
         hand_written: median(rates_of_loop.clone()),
         one_task: way(&one_task),
+        generated: way(&generated),
         delete_many: way(&delete_many),
     })
 }
@@ -162,6 +175,25 @@ async fn one_task(
         .map(|i| {
             let (client, base_url) = (&client, &base_url);
             async move { raw_delete(client, base_url, &format!("img-{i}")).await }
+        })
+        .buffer_unordered(concurrency);
+    while let Some(result) = deletes.next().await {
+        result?;
+    }
+    Ok(started.elapsed())
+}
+
+/// The bare generated client, in the same shape.
+async fn with_generated(
+    client: onetsolutions::Client,
+    ids: usize,
+    concurrency: usize,
+) -> Result<Duration, String> {
+    let started = Instant::now();
+    let mut deletes = futures::stream::iter(0..ids)
+        .map(|i| {
+            let client = &client;
+            async move { generated_delete(client, &format!("img-{i}")).await }
         })
         .buffer_unordered(concurrency);
     while let Some(result) = deletes.next().await {
