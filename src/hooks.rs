@@ -45,10 +45,8 @@ impl ClientHooks<()> for Client {
         else {
             return Ok(());
         };
-        let base_path = reqwest::Url::parse(self.baseurl())
-            .map(|url| url.path().to_owned())
-            .unwrap_or_default();
-        if path_param::matches_template(&base_path, template, request.url().path()) {
+        let base_path = path_param::base_path(self.baseurl());
+        if path_param::matches_template(base_path, template, request.url().path()) {
             Ok(())
         } else {
             Err(progenitor_client::Error::InvalidRequest(format!(

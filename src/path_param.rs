@@ -44,6 +44,18 @@ pub(crate) fn check(what: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The path part of a base URL (`/onet` of `https://gw.example/onet`), read
+/// without a full URL parse: this runs on every request.
+pub(crate) fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |start| &after_scheme[start..]);
+    path.split(['?', '#']).next().unwrap_or("")
+}
+
 /// Checks that `path` is `template` with each `{parameter}` filled by exactly
 /// one non-empty segment, below the base URL's own path.
 ///
@@ -92,6 +104,14 @@ mod tests {
             check("image id", good).unwrap();
         }
         check("image id", &"x".repeat(256)).unwrap();
+    }
+
+    #[test]
+    fn base_path_is_what_follows_the_host() {
+        assert_eq!(base_path("https://api.onetsolutions.net"), "");
+        assert_eq!(base_path("http://127.0.0.1:8080/"), "/");
+        assert_eq!(base_path("https://gw.example/onet"), "/onet");
+        assert_eq!(base_path("https://gw.example/a/b?x=1"), "/a/b");
     }
 
     #[test]
