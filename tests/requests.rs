@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, image_path, TOKEN};
+use common::{catch_all, client, image_path, TOKEN};
 use httpmock::prelude::*;
 use onetsolutions::{Client, Credentials, USER_AGENT};
 
@@ -88,12 +88,7 @@ async fn the_generated_client_sends_the_same_credentials() {
 #[tokio::test]
 async fn redirects_are_reported_and_never_followed() {
     let elsewhere = MockServer::start_async().await;
-    let trap = elsewhere
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(204);
-        })
-        .await;
+    let trap = catch_all(&elsewhere).await;
     let server = MockServer::start_async().await;
     let location = elsewhere.url(image_path("o", "p", "i"));
     server
